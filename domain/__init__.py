@@ -1,0 +1,1 @@
+"""The pure model of customer journeys: aggregates, events, value objects and versioned rules."""

@@ -1,0 +1,777 @@
+"""A claim to a benefit: PIP in depth (questionnaire, assessment, award), disputes for all."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.aggregate import JourneyAggregate
+from domain.decisions import Decision, Override
+from domain.errors import (
+    AppealNeedsReconsideration,
+    AppealNotPending,
+    AppealOutOfTime,
+    AssessmentMissing,
+    AssessmentNotAllowed,
+    ClaimAlreadyDecided,
+    ClaimHistoryInconsistent,
+    ClaimNotOpen,
+    ClaimWithdrawn,
+    InvalidAwardPeriod,
+    InvalidClaimDate,
+    MissingDescription,
+    NoDecisionToDispute,
+    NoReconsiderationPending,
+    QuestionnaireNotOutstanding,
+    QuestionnaireNotOverdue,
+    ReconsiderationAlreadyRequested,
+    ReconsiderationOutOfTime,
+    StatementOfReasonsNotAllowed,
+    WrongBenefitForCommand,
+)
+from domain.periods import within_months_of
+from domain.rules.determination import DECISION_MAKER_JUDGEMENT, Judgement
+from domain.rules.disputes import (
+    APPEAL_LAPSE,
+    APPEAL_TIME_LIMIT,
+    MANDATORY_RECONSIDERATION_TIME_LIMIT,
+    AppealRequest,
+    ReconsiderationRequest,
+    RevisionFacts,
+)
+from domain.rules.eligibility import PIP_AGE_TEST, ClaimantAge, award_length_problem
+from domain.rules.pip_assessment import (
+    PIP_COMPONENT_RATES,
+    AssessmentPoints,
+    Rate,
+    validate_points,
+)
+from domain.rules.questionnaire import (
+    PIP2_NEGATIVE_DETERMINATION,
+    PIP2_RETURN_DATE,
+    QuestionnaireFacts,
+    QuestionnaireSent,
+)
+from domain.values import Actor, BenefitType, ClaimantRole, ClaimChannel, EventRef, ValueObject
+
+_T = TypeVar("_T")
+
+
+def _known(value: _T | None, what: str) -> _T:
+    """A value the claim's history guarantees at this stage; absent means corrupt history."""
+    if value is None:
+        raise ClaimHistoryInconsistent(f"the claim's history has no {what} at this stage")
+    return value
+
+
+class ClaimStatus(StrEnum):
+    """Where a claim is in its journey."""
+
+    STARTED = "started"
+    AWAITING_QUESTIONNAIRE = "awaiting_questionnaire"
+    AWAITING_ASSESSMENT = "awaiting_assessment"
+    AWAITING_DECISION = "awaiting_decision"
+    AWARDED = "awarded"
+    NOT_AWARDED = "not_awarded"
+    DISALLOWED = "disallowed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the claim waits for something before a decision."""
+        return self in _OPEN_STATUSES
+
+
+_OPEN_STATUSES = frozenset(
+    {
+        ClaimStatus.STARTED,
+        ClaimStatus.AWAITING_QUESTIONNAIRE,
+        ClaimStatus.AWAITING_ASSESSMENT,
+        ClaimStatus.AWAITING_DECISION,
+    }
+)
+
+
+class DisputeStage(StrEnum):
+    """How far a dispute of the claim's decision has gone."""
+
+    NONE = "none"
+    RECONSIDERATION_REQUESTED = "reconsideration_requested"
+    RECONSIDERED = "reconsidered"
+    APPEAL_LODGED = "appeal_lodged"
+    APPEAL_LAPSED = "appeal_lapsed"
+    APPEAL_DECIDED = "appeal_decided"
+
+
+class DisallowanceGrounds(StrEnum):
+    """Why a claim was disallowed without an assessment."""
+
+    NOT_ELIGIBLE = "not_eligible"
+    QUESTIONNAIRE_NOT_RETURNED = "questionnaire_not_returned"
+
+
+class Award(ValueObject):
+    """What a decision gives: entitlement, PIP component rates and the award period."""
+
+    entitled: bool
+    daily_living: Rate = Rate.NONE
+    mobility: Rate = Rate.NONE
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @classmethod
+    def nil(cls) -> Award:
+        """No entitlement."""
+        return cls(entitled=False)
+
+
+class RatesOverride(ValueObject):
+    """A decision maker replaces the rates the points gave, with a reason."""
+
+    daily_living: Rate
+    mobility: Rate
+    reason: str
+
+
+class Claim(JourneyAggregate):
+    """One claim to one benefit, from start to decision and any dispute."""
+
+    class Started(JourneyAggregate.Created):
+        """A claim was made (effective on the claim date)."""
+
+        customer_id: UUID
+        benefit: BenefitType
+        channel: ClaimChannel
+        claimant_role: ClaimantRole
+        effective_date: date
+        age_test: Decision | None
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        customer: EventRef,
+        benefit: BenefitType,
+        channel: ClaimChannel,
+        claimant_role: ClaimantRole,
+        claim_date: date,
+        date_of_birth: date,
+    ) -> Claim:
+        """Start a claim; a PIP claim outside the age limits is disallowed at once."""
+        age_test: Decision | None = None
+        eligible = True
+        if benefit is BenefitType.PIP:
+            decided = PIP_AGE_TEST.decide(
+                ClaimantAge(date_of_birth=date_of_birth, claim_date=claim_date),
+                on=claim_date,
+                sources={"date_of_birth": customer},
+            )
+            age_test, eligible = decided.record, decided.outcome.eligible
+        claim = cls(
+            customer_id=customer.aggregate_id,
+            benefit=benefit,
+            channel=channel,
+            claimant_role=claimant_role,
+            effective_date=claim_date,
+            age_test=age_test,
+        )
+        if not eligible and age_test is not None:
+            claim._disallowed(
+                effective_date=claim_date,
+                grounds=DisallowanceGrounds.NOT_ELIGIBLE,
+                decision=None,
+                reasons=age_test.reasons,
+            )
+        return claim
+
+    @event(Started)
+    def __init__(
+        self,
+        customer_id: UUID,
+        benefit: BenefitType,
+        channel: ClaimChannel,
+        claimant_role: ClaimantRole,
+        effective_date: date,
+        age_test: Decision | None,
+    ) -> None:
+        self.customer_id = customer_id
+        self.benefit = benefit
+        self.channel = channel
+        self.claimant_role = claimant_role
+        self.claim_date = effective_date
+        self.status = ClaimStatus.STARTED
+        self.questionnaire_issued_on: date | None = None
+        self.questionnaire_due_on: date | None = None
+        self.questionnaire_returned_on: date | None = None
+        self.questionnaire_event: EventRef | None = None
+        self.points: AssessmentPoints | None = None
+        self.assessment_event: EventRef | None = None
+        self.award: Award | None = None
+        self.decision_notified_on: date | None = None
+        self.decision_event: EventRef | None = None
+        self.disallowance_grounds: DisallowanceGrounds | None = None
+        self.statement_of_reasons_requested_on: date | None = None
+        self.dispute = DisputeStage.NONE
+        self.reconsideration_requested_on: date | None = None
+        self.reconsideration_notice_sent_on: date | None = None
+        self.reconsideration_event: EventRef | None = None
+        self.appeal_lodged_on: date | None = None
+        self.appeal_sought: tuple[Rate, Rate] | None = None
+
+    # -- guards -------------------------------------------------------------------------
+
+    def _require_pip(self, action: str) -> None:
+        if self.benefit is not BenefitType.PIP:
+            raise WrongBenefitForCommand(f"cannot {action}: this is a {self.benefit.value} claim")
+
+    def _require_open(self, action: str) -> None:
+        if self.status is ClaimStatus.WITHDRAWN:
+            raise ClaimWithdrawn(f"cannot {action}: the claim was withdrawn")
+        if self.status in {ClaimStatus.AWARDED, ClaimStatus.NOT_AWARDED}:
+            raise ClaimAlreadyDecided(f"cannot {action}: the claim has already been decided")
+        if not self.status.is_open:
+            raise ClaimNotOpen(f"cannot {action}: the claim is {self.status.value}")
+
+    def _require_not_before(self, when: date, earliest: date | None, what: str) -> None:
+        if earliest is not None and when < earliest:
+            raise InvalidClaimDate(f"{what} {when.isoformat()} is before {earliest.isoformat()}")
+
+    # -- the PIP2 questionnaire ------------------------------------------------------------
+
+    class QuestionnaireIssued(JourneyAggregate.Event):
+        """The PIP2 questionnaire was sent, with the date it is due back."""
+
+        effective_date: date
+        due_on: date
+        decision: Decision
+
+    def issue_questionnaire(self, issued_on: date) -> None:
+        """Send the PIP2 questionnaire; its due date comes from the rule in force."""
+        self._require_pip("issue a PIP2 questionnaire")
+        self._require_open("issue a PIP2 questionnaire")
+        if self.status is not ClaimStatus.STARTED:
+            raise QuestionnaireNotOutstanding("the PIP2 questionnaire has already been issued")
+        self._require_not_before(issued_on, self.claim_date, "issue date")
+        decided = PIP2_RETURN_DATE.decide(QuestionnaireSent(issued_on=issued_on), on=issued_on)
+        self._questionnaire_issued(
+            effective_date=issued_on, due_on=decided.outcome.due_on, decision=decided.record
+        )
+
+    @event(QuestionnaireIssued)
+    def _questionnaire_issued(self, effective_date: date, due_on: date, decision: Decision) -> None:
+        self.status = ClaimStatus.AWAITING_QUESTIONNAIRE
+        self.questionnaire_issued_on = effective_date
+        self.questionnaire_due_on = due_on
+        self.questionnaire_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+
+    def questionnaire_overdue(self, on: date) -> bool:
+        """True when the questionnaire is outstanding after its due date."""
+        return (
+            self.status is ClaimStatus.AWAITING_QUESTIONNAIRE
+            and self.questionnaire_due_on is not None
+            and on > self.questionnaire_due_on
+        )
+
+    class QuestionnaireReturned(JourneyAggregate.Event):
+        """The completed PIP2 questionnaire arrived."""
+
+        effective_date: date
+        late: bool
+
+    def return_questionnaire(self, received_on: date) -> None:
+        """Record the PIP2 arriving (late returns count while no negative determination is made)."""
+        self._require_open("return the PIP2 questionnaire")
+        if self.status is not ClaimStatus.AWAITING_QUESTIONNAIRE:
+            raise QuestionnaireNotOutstanding("no PIP2 questionnaire is outstanding on this claim")
+        self._require_not_before(received_on, self.questionnaire_issued_on, "received date")
+        due_on = _known(self.questionnaire_due_on, "questionnaire due date")
+        self._questionnaire_returned(effective_date=received_on, late=received_on > due_on)
+
+    @event(QuestionnaireReturned)
+    def _questionnaire_returned(self, effective_date: date, late: bool) -> None:
+        self.status = ClaimStatus.AWAITING_ASSESSMENT
+        self.questionnaire_returned_on = effective_date
+
+    def make_negative_determination(self, checked_on: date, good_reason: str | None) -> None:
+        """Disallow the claim when the PIP2 is overdue with no good reason (the rule decides)."""
+        self._require_open("make a negative determination")
+        if self.status is not ClaimStatus.AWAITING_QUESTIONNAIRE:
+            raise QuestionnaireNotOutstanding("no PIP2 questionnaire is outstanding on this claim")
+        decided = PIP2_NEGATIVE_DETERMINATION.decide(
+            QuestionnaireFacts(
+                due_on=_known(self.questionnaire_due_on, "questionnaire due date"),
+                checked_on=checked_on,
+                returned_on=self.questionnaire_returned_on,
+                good_reason=good_reason,
+            ),
+            on=checked_on,
+            sources={"due_on": _known(self.questionnaire_event, "questionnaire event")},
+        )
+        if not decided.outcome.disallow:
+            raise QuestionnaireNotOverdue(" ".join(decided.record.reasons))
+        self._disallowed(
+            effective_date=checked_on,
+            grounds=DisallowanceGrounds.QUESTIONNAIRE_NOT_RETURNED,
+            decision=decided.record,
+            reasons=decided.record.reasons,
+        )
+
+    class Disallowed(JourneyAggregate.Event):
+        """The claim was disallowed without an award decision on its merits."""
+
+        effective_date: date
+        grounds: DisallowanceGrounds
+        decision: Decision | None
+        reasons: tuple[str, ...]
+
+    @event(Disallowed)
+    def _disallowed(
+        self,
+        effective_date: date,
+        grounds: DisallowanceGrounds,
+        decision: Decision | None,
+        reasons: tuple[str, ...],
+    ) -> None:
+        self.status = ClaimStatus.DISALLOWED
+        self.disallowance_grounds = grounds
+        self.award = Award.nil()
+        self.decision_notified_on = effective_date
+        self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+
+    # -- assessment and decision ------------------------------------------------------------
+
+    class AssessmentRecorded(JourneyAggregate.Event):
+        """The assessment report's points per activity were recorded."""
+
+        effective_date: date
+        points: AssessmentPoints
+        assessor: Actor
+
+    def record_assessment(
+        self, assessed_on: date, points: AssessmentPoints, assessor: Actor
+    ) -> None:
+        """Record assessment points; each activity scores 0 to 12 and every activity is scored."""
+        self._require_pip("record a PIP assessment")
+        self._require_open("record an assessment")
+        if self.status is not ClaimStatus.AWAITING_ASSESSMENT:
+            raise AssessmentNotAllowed(
+                f"cannot record an assessment while the claim is {self.status.value}"
+            )
+        self._require_not_before(assessed_on, self.questionnaire_returned_on, "assessment date")
+        validate_points(points, assessed_on)
+        self._assessment_recorded(effective_date=assessed_on, points=points, assessor=assessor)
+
+    @event(AssessmentRecorded)
+    def _assessment_recorded(
+        self, effective_date: date, points: AssessmentPoints, assessor: Actor
+    ) -> None:
+        self.status = ClaimStatus.AWAITING_DECISION
+        self.points = points
+        self.assessment_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+
+    class AwardDecided(JourneyAggregate.Event):
+        """The claim was decided on its merits and the decision notified."""
+
+        effective_date: date
+        decision: Decision
+        award: Award
+
+    def decide_pip_award(
+        self,
+        *,
+        decided_on: date,
+        starts_on: date,
+        ends_on: date,
+        decision_maker: Actor | None = None,
+        override: RatesOverride | None = None,
+    ) -> None:
+        """Decide PIP from the assessment points; a decision maker may override with a reason."""
+        self._require_pip("decide a PIP award")
+        self._require_open("decide the claim")
+        if self.points is None or self.assessment_event is None:
+            raise AssessmentMissing("record the assessment before deciding the award")
+        self._require_not_before(decided_on, self.claim_date, "decision date")
+        decided = PIP_COMPONENT_RATES.decide(
+            self.points, on=decided_on, sources={"points": self.assessment_event}
+        )
+        record = decided.record
+        daily_living, mobility = decided.outcome.daily_living_rate, decided.outcome.mobility_rate
+        if override is not None:
+            if decision_maker is None or not decision_maker.is_person:
+                raise MissingDescription("an override needs the decision maker who made it")
+            if not override.reason.strip():
+                raise MissingDescription("an override needs a reason")
+            daily_living, mobility = override.daily_living, override.mobility
+            record = record.model_copy(
+                update={
+                    "override": Override(
+                        by=decision_maker,
+                        reason=override.reason,
+                        outcome={
+                            **record.outcome,
+                            "daily_living_rate": daily_living.value,
+                            "mobility_rate": mobility.value,
+                        },
+                    )
+                }
+            )
+        entitled = daily_living is not Rate.NONE or mobility is not Rate.NONE
+        award = Award(
+            entitled=entitled,
+            daily_living=daily_living,
+            mobility=mobility,
+            starts_on=starts_on if entitled else None,
+            ends_on=ends_on if entitled else None,
+        )
+        if entitled:
+            self._check_award_period(starts_on, ends_on)
+        self._award_decided(effective_date=decided_on, decision=record, award=award)
+
+    def decide_entitlement(
+        self,
+        *,
+        decided_on: date,
+        entitled: bool,
+        reason: str,
+        decision_maker: Actor,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+    ) -> None:
+        """A decision maker decides a UC, ESA, AA or DLA claim, with a recorded reason."""
+        if self.benefit is BenefitType.PIP:
+            raise WrongBenefitForCommand("PIP claims are decided from assessment points")
+        self._require_open("decide the claim")
+        if not reason.strip():
+            raise MissingDescription("a decision needs a reason")
+        self._require_not_before(decided_on, self.claim_date, "decision date")
+        if entitled and (starts_on is None or starts_on < self.claim_date):
+            raise InvalidAwardPeriod("an award needs a start date on or after the claim date")
+        decided = DECISION_MAKER_JUDGEMENT.decide(
+            Judgement(
+                question=f"Is the customer entitled to {self.benefit.value}?",
+                answer="entitled" if entitled else "not entitled",
+                reason=reason,
+            ),
+            on=decided_on,
+            made_by=decision_maker,
+        )
+        award = Award(
+            entitled=entitled,
+            starts_on=starts_on if entitled else None,
+            ends_on=ends_on if entitled else None,
+        )
+        self._award_decided(effective_date=decided_on, decision=decided.record, award=award)
+
+    def _check_award_period(self, starts_on: date, ends_on: date) -> None:
+        if starts_on < self.claim_date:
+            raise InvalidAwardPeriod(
+                f"the award cannot start ({starts_on.isoformat()}) before the claim date "
+                f"({self.claim_date.isoformat()})"
+            )
+        problem = award_length_problem(starts_on, ends_on)
+        if problem is not None:
+            raise InvalidAwardPeriod(problem)
+
+    @event(AwardDecided)
+    def _award_decided(self, effective_date: date, decision: Decision, award: Award) -> None:
+        self.status = ClaimStatus.AWARDED if award.entitled else ClaimStatus.NOT_AWARDED
+        self.award = award
+        self.decision_notified_on = effective_date
+        self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+
+    class Withdrawn(JourneyAggregate.Event):
+        """The customer withdrew the claim before it was decided."""
+
+        effective_date: date
+        reason: str
+
+    def withdraw(self, withdrawn_on: date, reason: str) -> None:
+        """Withdraw an undecided claim."""
+        self._require_open("withdraw the claim")
+        self._require_not_before(withdrawn_on, self.claim_date, "withdrawal date")
+        self._withdrawn(effective_date=withdrawn_on, reason=reason)
+
+    @event(Withdrawn)
+    def _withdrawn(self, effective_date: date, reason: str) -> None:
+        self.status = ClaimStatus.WITHDRAWN
+
+    # -- disputes ------------------------------------------------------------------------------
+
+    def _require_disputable(self, action: str) -> date:
+        if self.decision_notified_on is None or self.status not in {
+            ClaimStatus.AWARDED,
+            ClaimStatus.NOT_AWARDED,
+            ClaimStatus.DISALLOWED,
+        }:
+            raise NoDecisionToDispute(f"cannot {action}: the claim has no notified decision")
+        return self.decision_notified_on
+
+    class StatementOfReasonsRequested(JourneyAggregate.Event):
+        """The customer asked for a written statement of the decision's reasons."""
+
+        effective_date: date
+
+    def request_statement_of_reasons(self, requested_on: date) -> None:
+        """Ask for written reasons within the month; it extends the MR limit by 14 days."""
+        notified = self._require_disputable("ask for a statement of reasons")
+        if self.statement_of_reasons_requested_on is not None:
+            raise StatementOfReasonsNotAllowed("a statement of reasons was already asked for")
+        self._require_not_before(requested_on, notified, "request date")
+        last_day = within_months_of(notified, 1)
+        if requested_on > last_day:
+            raise StatementOfReasonsNotAllowed(
+                f"a statement of reasons must be asked for by {last_day.isoformat()}"
+            )
+        self._statement_of_reasons_requested(effective_date=requested_on)
+
+    @event(StatementOfReasonsRequested)
+    def _statement_of_reasons_requested(self, effective_date: date) -> None:
+        self.statement_of_reasons_requested_on = effective_date
+
+    class ReconsiderationRequested(JourneyAggregate.Event):
+        """The customer asked for a mandatory reconsideration; the time-limit decision is kept."""
+
+        effective_date: date
+        decision: Decision
+        grounds: str
+
+    def request_reconsideration(
+        self,
+        *,
+        requested_on: date,
+        grounds: str,
+        good_reason_for_lateness: str | None = None,
+        official_error_alleged: bool = False,
+    ) -> None:
+        """Ask for an MR; late requests need a good reason and none succeed after 13 months."""
+        notified = self._require_disputable("ask for a mandatory reconsideration")
+        if self.dispute is not DisputeStage.NONE:
+            raise ReconsiderationAlreadyRequested(
+                f"a mandatory reconsideration was already asked for (dispute stage: "
+                f"{self.dispute.value})"
+            )
+        if not grounds.strip():
+            raise MissingDescription("say why the decision is wrong (grounds)")
+        self._require_not_before(requested_on, notified, "request date")
+        decided = MANDATORY_RECONSIDERATION_TIME_LIMIT.decide(
+            ReconsiderationRequest(
+                decision_notified_on=notified,
+                requested_on=requested_on,
+                statement_of_reasons_requested=self.statement_of_reasons_requested_on is not None,
+                good_reason_for_lateness=good_reason_for_lateness,
+                official_error_alleged=official_error_alleged,
+            ),
+            on=requested_on,
+            sources={"decision_notified_on": _known(self.decision_event, "decision event")},
+        )
+        if not decided.outcome.timeliness.admissible:
+            raise ReconsiderationOutOfTime(" ".join(decided.record.reasons))
+        self._reconsideration_requested(
+            effective_date=requested_on, decision=decided.record, grounds=grounds
+        )
+
+    @event(ReconsiderationRequested)
+    def _reconsideration_requested(
+        self, effective_date: date, decision: Decision, grounds: str
+    ) -> None:
+        self.dispute = DisputeStage.RECONSIDERATION_REQUESTED
+        self.reconsideration_requested_on = effective_date
+
+    class ReconsiderationDecided(JourneyAggregate.Event):
+        """A decision maker reconsidered; the MR notice was sent on the effective date."""
+
+        effective_date: date
+        decision: Decision
+        revised: bool
+        award: Award
+
+    def decide_reconsideration(
+        self,
+        *,
+        notice_sent_on: date,
+        revised_award: Award | None,
+        reason: str,
+        decision_maker: Actor,
+    ) -> None:
+        """Record the MR outcome: the decision revised to a new award, or left unchanged."""
+        if self.dispute is not DisputeStage.RECONSIDERATION_REQUESTED:
+            raise NoReconsiderationPending("no mandatory reconsideration is waiting for an outcome")
+        if not reason.strip():
+            raise MissingDescription("an MR outcome needs a reason")
+        self._require_not_before(notice_sent_on, self.reconsideration_requested_on, "notice date")
+        if revised_award is not None and revised_award.entitled:
+            self._check_revised_award(revised_award)
+        revised = revised_award is not None and revised_award != self.award
+        decided = DECISION_MAKER_JUDGEMENT.decide(
+            Judgement(
+                question="Should the decision be revised on mandatory reconsideration?",
+                answer="revised" if revised else "not revised",
+                reason=reason,
+            ),
+            on=notice_sent_on,
+            made_by=decision_maker,
+        )
+        current = _known(self.award, "award")
+        self._reconsideration_decided(
+            effective_date=notice_sent_on,
+            decision=decided.record,
+            revised=revised,
+            award=revised_award if revised and revised_award is not None else current,
+        )
+
+    def _check_revised_award(self, award: Award) -> None:
+        if award.starts_on is None or award.ends_on is None:
+            raise InvalidAwardPeriod("a revised award needs a start and an end date")
+        if self.benefit is BenefitType.PIP:
+            self._check_award_period(award.starts_on, award.ends_on)
+
+    @event(ReconsiderationDecided)
+    def _reconsideration_decided(
+        self, effective_date: date, decision: Decision, revised: bool, award: Award
+    ) -> None:
+        self.dispute = DisputeStage.RECONSIDERED
+        self.reconsideration_notice_sent_on = effective_date
+        self.reconsideration_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+        self._apply_award(award)
+
+    def _apply_award(self, award: Award) -> None:
+        self.award = award
+        if self.status is not ClaimStatus.DISALLOWED or award.entitled:
+            self.status = ClaimStatus.AWARDED if award.entitled else ClaimStatus.NOT_AWARDED
+
+    class AppealLodged(JourneyAggregate.Event):
+        """The customer appealed to the tribunal against the reconsidered decision."""
+
+        effective_date: date
+        decision: Decision
+        sought_daily_living: Rate
+        sought_mobility: Rate
+
+    def lodge_appeal(
+        self,
+        *,
+        lodged_on: date,
+        tribunal_extended: bool = False,
+        sought_daily_living: Rate = Rate.ENHANCED,
+        sought_mobility: Rate = Rate.ENHANCED,
+    ) -> None:
+        """Appeal within a month of the MR notice (or later where the tribunal extended)."""
+        if self.dispute is not DisputeStage.RECONSIDERED:
+            raise AppealNeedsReconsideration(
+                "an appeal needs a mandatory reconsideration notice first "
+                f"(dispute stage: {self.dispute.value})"
+            )
+        notice_sent_on = _known(self.reconsideration_notice_sent_on, "MR notice date")
+        self._require_not_before(lodged_on, notice_sent_on, "appeal date")
+        decided = APPEAL_TIME_LIMIT.decide(
+            AppealRequest(
+                reconsideration_notice_sent_on=notice_sent_on,
+                lodged_on=lodged_on,
+                tribunal_extended=tribunal_extended,
+            ),
+            on=lodged_on,
+            sources={
+                "reconsideration_notice_sent_on": _known(self.reconsideration_event, "MR event")
+            },
+        )
+        if not decided.outcome.timeliness.admissible:
+            raise AppealOutOfTime(" ".join(decided.record.reasons))
+        self._appeal_lodged(
+            effective_date=lodged_on,
+            decision=decided.record,
+            sought_daily_living=sought_daily_living,
+            sought_mobility=sought_mobility,
+        )
+
+    @event(AppealLodged)
+    def _appeal_lodged(
+        self,
+        effective_date: date,
+        decision: Decision,
+        sought_daily_living: Rate,
+        sought_mobility: Rate,
+    ) -> None:
+        self.dispute = DisputeStage.APPEAL_LODGED
+        self.appeal_lodged_on = effective_date
+        self.appeal_sought = (sought_daily_living, sought_mobility)
+
+    class RevisedDuringAppeal(JourneyAggregate.Event):
+        """The department revised the decision while the appeal was pending."""
+
+        effective_date: date
+        decision: Decision
+        award: Award
+
+    def revise_during_appeal(self, *, revised_on: date, award: Award) -> None:
+        """Revise under appeal: a fully favourable revision makes the appeal lapse."""
+        if self.dispute is not DisputeStage.APPEAL_LODGED or self.appeal_sought is None:
+            raise AppealNotPending("there is no appeal under way on this claim")
+        self._require_not_before(revised_on, self.appeal_lodged_on, "revision date")
+        if award.entitled:
+            self._check_revised_award(award)
+        sought_daily_living, sought_mobility = self.appeal_sought
+        decided = APPEAL_LAPSE.decide(
+            RevisionFacts(
+                sought_daily_living=sought_daily_living,
+                sought_mobility=sought_mobility,
+                revised_daily_living=award.daily_living,
+                revised_mobility=award.mobility,
+            ),
+            on=revised_on,
+        )
+        self._revised_during_appeal(effective_date=revised_on, decision=decided.record, award=award)
+
+    @event(RevisedDuringAppeal)
+    def _revised_during_appeal(
+        self, effective_date: date, decision: Decision, award: Award
+    ) -> None:
+        if APPEAL_LAPSE.outcome_of(decision).lapses:
+            self.dispute = DisputeStage.APPEAL_LAPSED
+        self._apply_award(award)
+
+    class AppealDecided(JourneyAggregate.Event):
+        """The tribunal decided the appeal."""
+
+        effective_date: date
+        decision: Decision
+        allowed: bool
+        award: Award
+
+    def record_appeal_outcome(
+        self, *, decided_on: date, allowed: bool, award: Award | None, judge: Actor, reason: str
+    ) -> None:
+        """Record the tribunal's decision; an allowed appeal replaces the award."""
+        if self.dispute is not DisputeStage.APPEAL_LODGED:
+            raise AppealNotPending("there is no appeal under way on this claim")
+        if not reason.strip():
+            raise MissingDescription("a tribunal outcome needs its reason")
+        self._require_not_before(decided_on, self.appeal_lodged_on, "tribunal decision date")
+        if allowed and award is not None and award.entitled:
+            self._check_revised_award(award)
+        decided = DECISION_MAKER_JUDGEMENT.decide(
+            Judgement(
+                question="Is the appeal allowed?",
+                answer="allowed" if allowed else "dismissed",
+                reason=reason,
+            ),
+            on=decided_on,
+            made_by=judge,
+        )
+        current = _known(self.award, "award")
+        self._appeal_decided(
+            effective_date=decided_on,
+            decision=decided.record,
+            allowed=allowed,
+            award=award if allowed and award is not None else current,
+        )
+
+    @event(AppealDecided)
+    def _appeal_decided(
+        self, effective_date: date, decision: Decision, allowed: bool, award: Award
+    ) -> None:
+        self.dispute = DisputeStage.APPEAL_DECIDED
+        self._apply_award(award)

@@ -1,0 +1,234 @@
+"""The customer: identity, contact preferences, appointee, support markers, death, claims."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.aggregate import JourneyAggregate
+from domain.errors import (
+    AppointeeAlreadyActive,
+    CustomerDeceased,
+    DateOfBirthInFuture,
+    InvalidDateOfDeath,
+    InvalidName,
+    MissingDescription,
+    NoActiveAppointee,
+    SupportMarkerNotFound,
+)
+from domain.identity import customer_id_for, normalise_nino
+from domain.values import Appointee, BenefitType, ContactPreferences, SupportMarker, SupportNeed
+
+
+class Customer(JourneyAggregate):
+    """A person the department serves, identified by their National Insurance number."""
+
+    class Registered(JourneyAggregate.Created):
+        """The department first recorded the customer."""
+
+        nino: str
+        name: str
+        date_of_birth: date
+        contact_preferences: ContactPreferences
+
+    @staticmethod
+    def create_id(nino: str, **_: Any) -> UUID:
+        """One NINO, one customer: the id derives from the NINO."""
+        return customer_id_for(nino)
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        nino: str,
+        name: str,
+        date_of_birth: date,
+        contact_preferences: ContactPreferences,
+        today: date,
+    ) -> Customer:
+        """Register a customer, refusing a malformed NINO, a blank name or a future birth."""
+        canonical = normalise_nino(nino)
+        if not name.strip():
+            raise InvalidName("name must not be blank")
+        if date_of_birth > today:
+            raise DateOfBirthInFuture(
+                f"date_of_birth {date_of_birth.isoformat()} is after today ({today.isoformat()})"
+            )
+        return cls(
+            nino=canonical,
+            name=name.strip(),
+            date_of_birth=date_of_birth,
+            contact_preferences=contact_preferences,
+        )
+
+    @event(Registered)
+    def __init__(
+        self,
+        nino: str,
+        name: str,
+        date_of_birth: date,
+        contact_preferences: ContactPreferences,
+    ) -> None:
+        self.nino = nino
+        self.name = name
+        self.date_of_birth = date_of_birth
+        self.contact_preferences = contact_preferences
+        self.appointee: Appointee | None = None
+        self.support_markers: dict[SupportNeed, SupportMarker] = {}
+        self.date_of_death: date | None = None
+        self.death_reference: str | None = None
+        self.claims: dict[UUID, BenefitType] = {}
+        self.circumstances: list[tuple[date, str]] = []
+
+    @property
+    def deceased(self) -> bool:
+        """True once a death has been notified."""
+        return self.date_of_death is not None
+
+    def _refuse_if_deceased(self, action: str) -> None:
+        if self.date_of_death is not None:
+            raise CustomerDeceased(
+                f"cannot {action}: death notified (date of death {self.date_of_death.isoformat()})"
+            )
+
+    class ContactPreferencesChanged(JourneyAggregate.Event):
+        """The customer told us how they want to be contacted."""
+
+        effective_date: date
+        preferences: ContactPreferences
+
+    def change_contact_preferences(self, preferences: ContactPreferences, effective: date) -> None:
+        """Record new contact preferences."""
+        self._refuse_if_deceased("change contact preferences")
+        self._contact_preferences_changed(effective_date=effective, preferences=preferences)
+
+    @event(ContactPreferencesChanged)
+    def _contact_preferences_changed(
+        self, effective_date: date, preferences: ContactPreferences
+    ) -> None:
+        self.contact_preferences = preferences
+
+    class AppointeeAppointed(JourneyAggregate.Event):
+        """Someone was appointed to act for the customer."""
+
+        effective_date: date
+        appointee: Appointee
+
+    def appoint(self, appointee: Appointee, effective: date) -> None:
+        """Appoint someone to act for the customer; only one appointee at a time."""
+        self._refuse_if_deceased("appoint an appointee")
+        if self.appointee is not None:
+            raise AppointeeAlreadyActive(
+                f"{self.appointee.name} is already the appointee; end that appointment first"
+            )
+        self._appointee_appointed(effective_date=effective, appointee=appointee)
+
+    @event(AppointeeAppointed)
+    def _appointee_appointed(self, effective_date: date, appointee: Appointee) -> None:
+        self.appointee = appointee
+
+    class AppointeeEnded(JourneyAggregate.Event):
+        """The appointee no longer acts for the customer."""
+
+        effective_date: date
+        reason: str
+
+    def end_appointee(self, reason: str, effective: date) -> None:
+        """End the current appointment."""
+        if self.appointee is None:
+            raise NoActiveAppointee("the customer has no appointee to end")
+        self._appointee_ended(effective_date=effective, reason=reason)
+
+    @event(AppointeeEnded)
+    def _appointee_ended(self, effective_date: date, reason: str) -> None:
+        self.appointee = None
+
+    class SupportMarkerAdded(JourneyAggregate.Event):
+        """The customer needs additional support to deal with the department."""
+
+        effective_date: date
+        marker: SupportMarker
+
+    def add_support_marker(self, marker: SupportMarker, effective: date) -> None:
+        """Mark a support need for every later contact (replacing one for the same need)."""
+        self._support_marker_added(effective_date=effective, marker=marker)
+
+    @event(SupportMarkerAdded)
+    def _support_marker_added(self, effective_date: date, marker: SupportMarker) -> None:
+        self.support_markers[marker.need] = marker
+
+    class SupportMarkerRemoved(JourneyAggregate.Event):
+        """A support need no longer applies."""
+
+        effective_date: date
+        need: SupportNeed
+
+    def remove_support_marker(self, need: SupportNeed, effective: date) -> None:
+        """Remove an active support marker."""
+        if need not in self.support_markers:
+            raise SupportMarkerNotFound(f"no active support marker for need {need.value!r}")
+        self._support_marker_removed(effective_date=effective, need=need)
+
+    @event(SupportMarkerRemoved)
+    def _support_marker_removed(self, effective_date: date, need: SupportNeed) -> None:
+        del self.support_markers[need]
+
+    class CircumstancesChanged(JourneyAggregate.Event):
+        """The customer reported a change of circumstances."""
+
+        effective_date: date
+        description: str
+
+    def report_change(self, description: str, effective: date) -> None:
+        """Record a reported change of circumstances from its effective date."""
+        self._refuse_if_deceased("report a change of circumstances")
+        if not description.strip():
+            raise MissingDescription("a change of circumstances needs a description")
+        self._circumstances_changed(effective_date=effective, description=description.strip())
+
+    @event(CircumstancesChanged)
+    def _circumstances_changed(self, effective_date: date, description: str) -> None:
+        self.circumstances.append((effective_date, description))
+
+    class DeathNotified(JourneyAggregate.Event):
+        """The department learned of the customer's death (Tell Us Once or otherwise)."""
+
+        effective_date: date
+        reference: str
+
+    def notify_death(self, date_of_death: date, reference: str, today: date) -> None:
+        """Record the customer's death; it can be recorded once."""
+        self._refuse_if_deceased("notify death again")
+        if date_of_death > today:
+            raise InvalidDateOfDeath(
+                f"date_of_death {date_of_death.isoformat()} is after today ({today.isoformat()})"
+            )
+        if date_of_death < self.date_of_birth:
+            raise InvalidDateOfDeath(
+                f"date_of_death {date_of_death.isoformat()} is before the date of birth"
+            )
+        self._death_notified(effective_date=date_of_death, reference=reference)
+
+    @event(DeathNotified)
+    def _death_notified(self, effective_date: date, reference: str) -> None:
+        self.date_of_death = effective_date
+        self.death_reference = reference
+
+    class ClaimOpened(JourneyAggregate.Event):
+        """A claim was started for the customer."""
+
+        effective_date: date
+        claim_id: UUID
+        benefit: BenefitType
+
+    def open_claim(self, claim_id: UUID, benefit: BenefitType, claim_date: date) -> None:
+        """Link a new claim to the customer."""
+        self._refuse_if_deceased("start a claim")
+        self._claim_opened(effective_date=claim_date, claim_id=claim_id, benefit=benefit)
+
+    @event(ClaimOpened)
+    def _claim_opened(self, effective_date: date, claim_id: UUID, benefit: BenefitType) -> None:
+        self.claims[claim_id] = benefit

@@ -1,0 +1,39 @@
+"""The rule tables: every rule Journeys automates, by id, with its versions."""
+
+from __future__ import annotations
+
+from domain.decisions import Decision, Reproduction
+from domain.errors import UnknownRuleVersion
+from domain.rules.determination import DECISION_MAKER_JUDGEMENT
+from domain.rules.disputes import (
+    APPEAL_LAPSE,
+    APPEAL_TIME_LIMIT,
+    MANDATORY_RECONSIDERATION_TIME_LIMIT,
+)
+from domain.rules.eligibility import PIP_AGE_TEST
+from domain.rules.framework import AnyRule
+from domain.rules.pip_assessment import PIP_COMPONENT_RATES
+from domain.rules.questionnaire import PIP2_NEGATIVE_DETERMINATION, PIP2_RETURN_DATE
+
+RULES: dict[str, AnyRule] = {
+    rule.rule_id: rule
+    for rule in (
+        PIP_AGE_TEST,
+        PIP2_RETURN_DATE,
+        PIP2_NEGATIVE_DETERMINATION,
+        PIP_COMPONENT_RATES,
+        MANDATORY_RECONSIDERATION_TIME_LIMIT,
+        APPEAL_TIME_LIMIT,
+        APPEAL_LAPSE,
+        DECISION_MAKER_JUDGEMENT,
+    )
+}
+
+
+def rerun(decision: Decision) -> Reproduction:
+    """Re-run a recorded decision with the rule version it names."""
+    try:
+        rule = RULES[decision.rule_id]
+    except KeyError:
+        raise UnknownRuleVersion(f"no rule with id {decision.rule_id!r}") from None
+    return rule.rerun(decision)
