@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 from typing import TypeVar
 from uuid import UUID
 
@@ -68,7 +68,7 @@ def _known(value: _T | None, what: str) -> _T:
     return value
 
 
-class ClaimStatus(StrEnum):
+class ClaimStatus(Enum):
     """Where a claim is in its journey."""
 
     STARTED = "started"
@@ -96,7 +96,7 @@ _OPEN_STATUSES = frozenset(
 )
 
 
-class DisputeStage(StrEnum):
+class DisputeStage(Enum):
     """How far a dispute of the claim's decision has gone."""
 
     NONE = "none"
@@ -107,7 +107,7 @@ class DisputeStage(StrEnum):
     APPEAL_DECIDED = "appeal_decided"
 
 
-class DisallowanceGrounds(StrEnum):
+class DisallowanceGrounds(Enum):
     """Why a claim was disallowed without an assessment."""
 
     NOT_ELIGIBLE = "not_eligible"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -14,7 +14,7 @@ class ValueObject(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class BenefitType(StrEnum):
+class BenefitType(Enum):
     """The benefits a claim can be for."""
 
     PIP = "PIP"
@@ -24,7 +24,7 @@ class BenefitType(StrEnum):
     DLA = "DLA"
 
 
-class ClaimChannel(StrEnum):
+class ClaimChannel(Enum):
     """How a claim reached the department."""
 
     PHONE = "phone"
@@ -33,7 +33,7 @@ class ClaimChannel(StrEnum):
     FACE_TO_FACE = "face_to_face"
 
 
-class ClaimantRole(StrEnum):
+class ClaimantRole(Enum):
     """Who made the claim on the customer's behalf, if anyone."""
 
     CUSTOMER = "customer"
@@ -41,7 +41,7 @@ class ClaimantRole(StrEnum):
     THIRD_PARTY = "third_party"
 
 
-class ContactChannel(StrEnum):
+class ContactChannel(Enum):
     """Ways the department may contact a customer."""
 
     LETTER = "letter"
@@ -50,7 +50,7 @@ class ContactChannel(StrEnum):
     PHONE = "phone"
 
 
-class SupportNeed(StrEnum):
+class SupportNeed(Enum):
     """Why a customer needs help to deal with the department."""
 
     HEALTH = "health"
@@ -62,7 +62,7 @@ class SupportNeed(StrEnum):
     OTHER = "other"
 
 
-class SupportDuration(StrEnum):
+class SupportDuration(Enum):
     """How long an additional-support need is expected to apply."""
 
     ONE_OFF = "one_off"
@@ -95,7 +95,7 @@ class Appointee(ValueObject):
     relationship: str
 
 
-class ActorKind(StrEnum):
+class ActorKind(Enum):
     """Whether a person or the system caused an event."""
 
     SYSTEM = "system"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import StrEnum
+from enum import Enum
 
 from domain.periods import within_months_of
 from domain.rules.framework import Evaluation, NoParameters, Rule, RuleVersion
@@ -17,7 +17,7 @@ CITIZENS_ADVICE = (
 TRIBUNAL_RULE_22 = "https://legislation.gov.uk/id/uksi/2008/2685/rule/22"
 
 
-class Timeliness(StrEnum):
+class Timeliness(Enum):
     """How a request stands against its time limit."""
 
     IN_TIME = "in_time"

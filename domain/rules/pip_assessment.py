@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
+from enum import Enum
 
 from domain.errors import InvalidAssessmentPoints
 from domain.rules.framework import Evaluation, Rule, RuleVersion
@@ -24,7 +24,7 @@ DAILY_LIVING_ACTIVITIES: tuple[str, ...] = (
 MOBILITY_ACTIVITIES: tuple[str, ...] = ("planning_and_following_journeys", "moving_around")
 
 
-class Rate(StrEnum):
+class Rate(Enum):
     """The rate of a PIP component."""
 
     NONE = "none"

@@ -1,0 +1,89 @@
+"""The composition root: builds the running system from Settings (CLI, API and tests alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import unquote, urlsplit
+
+from services.audit import DecisionLedger
+from services.clock import Clock, SystemClock
+from services.journeys import JourneysApplication
+from services.settings import Settings
+
+
+class InvalidDatabaseUrl(ValueError):
+    """The database URL is not a postgresql:// URL with a database name."""
+
+
+def event_store_environment(settings: Settings) -> dict[str, str]:
+    """The eventsourcing library's settings for the configured event store."""
+    if not settings.database_url:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    url = urlsplit(settings.database_url)
+    if url.scheme not in {"postgresql", "postgres", "postgresql+psycopg"}:
+        raise InvalidDatabaseUrl(
+            f"database_url must start with postgresql://, got scheme {url.scheme!r}"
+        )
+    dbname = url.path.lstrip("/")
+    if not dbname:
+        raise InvalidDatabaseUrl("database_url must name a database, e.g. postgresql://host/db")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_SCHEMA": settings.postgres_schema,
+        "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+    }
+
+
+@dataclass
+class Journeys:
+    """The assembled system: the application, its clock and the decision ledger."""
+
+    settings: Settings
+    clock: Clock
+    application: JourneysApplication
+    ledger: DecisionLedger
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.application.close()
+
+    def __enter__(self) -> Journeys:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Journeys:
+    """Build everything from settings; pass a clock to control recorded times."""
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    application = JourneysApplication(
+        env=event_store_environment(settings),
+        clock=clock,
+        command_attempts=settings.command_attempts,
+    )
+    return Journeys(
+        settings=settings,
+        clock=clock,
+        application=application,
+        ledger=DecisionLedger(application),
+    )

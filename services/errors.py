@@ -1,0 +1,37 @@
+"""Errors the service layer raises on top of the domain's named errors."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.errors import DomainError
+
+
+class NotFound(DomainError):
+    """No customer or claim exists with that reference."""
+
+
+class CustomerNotFound(NotFound):
+    """No customer is registered with that National Insurance number or id."""
+
+
+class ClaimNotFound(NotFound):
+    """No claim exists with that id."""
+
+
+class CustomerAlreadyRegistered(DomainError):
+    """A customer with that National Insurance number is already registered."""
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed the same record at the same time; retry the command."""
+
+    retryable = True
+
+    def __init__(self, aggregate_id: UUID, attempts: int) -> None:
+        super().__init__(
+            f"record {aggregate_id} was changed by another command {attempts} time(s) while this "
+            "one ran; nothing was saved, try again"
+        )
+        self.aggregate_id = aggregate_id
+        self.attempts = attempts

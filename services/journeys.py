@@ -1,0 +1,377 @@
+"""The Journeys application: one method per use case on customers and claims."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+
+from domain.aggregate import JourneyAggregate, recording_at
+from domain.claim import Award, Claim, RatesOverride
+from domain.customer import Customer
+from domain.identity import customer_id_for
+from domain.rules.pip_assessment import AssessmentPoints, Rate
+from domain.values import (
+    Actor,
+    Appointee,
+    BenefitType,
+    ClaimantRole,
+    ClaimChannel,
+    ContactPreferences,
+    SupportMarker,
+    SupportNeed,
+)
+from services.clock import Clock
+from services.errors import (
+    ClaimNotFound,
+    ConcurrentUpdate,
+    CustomerAlreadyRegistered,
+    CustomerNotFound,
+)
+from services.transcodings import register_domain_transcodings
+
+AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
+
+
+class JourneysApplication(Application[UUID]):
+    """Customers and their claims: load, command, save once; conflicts retried, then reported."""
+
+    name = "Journeys"
+
+    def __init__(self, *, env: Mapping[str, str], clock: Clock, command_attempts: int = 3) -> None:
+        self.clock = clock
+        self.command_attempts = command_attempts
+        super().__init__(env=env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Teach the store the domain's dates, enums and value objects."""
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    # -- loading and saving -------------------------------------------------------------
+
+    def _load(self, aggregate_id: UUID, kind: type[AggregateT]) -> AggregateT:
+        not_found = CustomerNotFound if kind is Customer else ClaimNotFound
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise not_found(f"no {kind.__name__.lower()} with id {aggregate_id}") from None
+        if not isinstance(aggregate, kind):
+            raise not_found(f"{aggregate_id} is not a {kind.__name__.lower()}")
+        return aggregate
+
+    def _change(
+        self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
+    ) -> AggregateT:
+        """Load, apply one command and save; a version conflict reloads and tries again."""
+        for attempt in range(1, self.command_attempts + 1):
+            aggregate = self._load(aggregate_id, kind)
+            with recording_at(self.clock.now()):
+                change(aggregate)
+            try:
+                self.save(aggregate)
+            except RecordConflictError:
+                if attempt == self.command_attempts:
+                    raise ConcurrentUpdate(aggregate_id, attempt) from None
+                continue
+            return aggregate
+        raise ConcurrentUpdate(aggregate_id, self.command_attempts)  # attempts is at least 1
+
+    def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Claim:
+        return self._change(claim_id, Claim, change)
+
+    def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Customer:
+        return self._change(customer_id, Customer, change)
+
+    # -- customers ----------------------------------------------------------------------
+
+    def register_customer(
+        self,
+        *,
+        nino: str,
+        name: str,
+        date_of_birth: date,
+        contact_preferences: ContactPreferences | None = None,
+    ) -> UUID:
+        """Register a new customer; one registration per National Insurance number."""
+        with recording_at(self.clock.now()):
+            customer = Customer.register(
+                nino=nino,
+                name=name,
+                date_of_birth=date_of_birth,
+                contact_preferences=contact_preferences or ContactPreferences(),
+                today=self.clock.today(),
+            )
+        if customer.id in self.repository:
+            raise CustomerAlreadyRegistered(f"{customer.nino} is already registered")
+        try:
+            self.save(customer)
+        except RecordConflictError:
+            raise CustomerAlreadyRegistered(f"{customer.nino} is already registered") from None
+        return customer.id
+
+    def change_contact_preferences(
+        self, customer_id: UUID, preferences: ContactPreferences, effective: date
+    ) -> None:
+        """Record how the customer wants to be contacted."""
+        self._change_customer(
+            customer_id, lambda c: c.change_contact_preferences(preferences, effective)
+        )
+
+    def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> None:
+        """Appoint someone to act for the customer."""
+        self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
+
+    def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> None:
+        """End the current appointment."""
+        self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
+
+    def add_support_marker(self, customer_id: UUID, marker: SupportMarker, effective: date) -> None:
+        """Mark an additional-support need."""
+        self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
+
+    def remove_support_marker(self, customer_id: UUID, need: SupportNeed, effective: date) -> None:
+        """Remove an additional-support need."""
+        self._change_customer(customer_id, lambda c: c.remove_support_marker(need, effective))
+
+    def report_change(self, customer_id: UUID, description: str, effective: date) -> None:
+        """Record a change of circumstances from its effective date."""
+        self._change_customer(customer_id, lambda c: c.report_change(description, effective))
+
+    def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> None:
+        """Record the customer's death."""
+        today = self.clock.today()
+        self._change_customer(
+            customer_id, lambda c: c.notify_death(date_of_death, reference, today)
+        )
+
+    # -- claims -------------------------------------------------------------------------
+
+    def start_claim(
+        self,
+        *,
+        customer_id: UUID,
+        benefit: BenefitType,
+        channel: ClaimChannel,
+        claimant_role: ClaimantRole,
+        claim_date: date,
+    ) -> UUID:
+        """Start a claim and link it to the customer, both saved together."""
+        for attempt in range(1, self.command_attempts + 1):
+            customer = self._load(customer_id, Customer)
+            with recording_at(self.clock.now()):
+                claim = Claim.start(
+                    customer=customer.ref(),
+                    benefit=benefit,
+                    channel=channel,
+                    claimant_role=claimant_role,
+                    claim_date=claim_date,
+                    date_of_birth=customer.date_of_birth,
+                )
+                customer.open_claim(claim.id, benefit, claim_date)
+            try:
+                self.save(customer, claim)
+            except RecordConflictError:
+                if attempt == self.command_attempts:
+                    raise ConcurrentUpdate(customer_id, attempt) from None
+                continue
+            return claim.id
+        raise ConcurrentUpdate(customer_id, self.command_attempts)
+
+    def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> None:
+        """Send the PIP2 questionnaire."""
+        self._change_claim(claim_id, lambda c: c.issue_questionnaire(issued_on))
+
+    def return_questionnaire(self, claim_id: UUID, received_on: date) -> None:
+        """Record the PIP2 arriving."""
+        self._change_claim(claim_id, lambda c: c.return_questionnaire(received_on))
+
+    def make_negative_determination(self, claim_id: UUID, good_reason: str | None = None) -> None:
+        """Disallow a claim whose PIP2 is overdue today without a good reason."""
+        today = self.clock.today()
+        self._change_claim(claim_id, lambda c: c.make_negative_determination(today, good_reason))
+
+    def record_assessment(
+        self,
+        claim_id: UUID,
+        *,
+        assessed_on: date,
+        daily_living: Mapping[str, int],
+        mobility: Mapping[str, int],
+        assessor: Actor,
+    ) -> None:
+        """Record the assessment's points per activity."""
+        points = AssessmentPoints(daily_living=dict(daily_living), mobility=dict(mobility))
+        self._change_claim(claim_id, lambda c: c.record_assessment(assessed_on, points, assessor))
+
+    def decide_pip_award(
+        self,
+        claim_id: UUID,
+        *,
+        decided_on: date,
+        starts_on: date,
+        ends_on: date,
+        decision_maker: Actor | None = None,
+        override: RatesOverride | None = None,
+    ) -> Claim:
+        """Decide a PIP claim from its assessment points."""
+        return self._change_claim(
+            claim_id,
+            lambda c: c.decide_pip_award(
+                decided_on=decided_on,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                decision_maker=decision_maker,
+                override=override,
+            ),
+        )
+
+    def decide_entitlement(
+        self,
+        claim_id: UUID,
+        *,
+        decided_on: date,
+        entitled: bool,
+        reason: str,
+        decision_maker: Actor,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+    ) -> None:
+        """A decision maker decides a non-PIP claim."""
+        self._change_claim(
+            claim_id,
+            lambda c: c.decide_entitlement(
+                decided_on=decided_on,
+                entitled=entitled,
+                reason=reason,
+                decision_maker=decision_maker,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            ),
+        )
+
+    def withdraw_claim(self, claim_id: UUID, withdrawn_on: date, reason: str) -> None:
+        """Withdraw an undecided claim."""
+        self._change_claim(claim_id, lambda c: c.withdraw(withdrawn_on, reason))
+
+    def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> None:
+        """Ask for written reasons for the decision."""
+        self._change_claim(claim_id, lambda c: c.request_statement_of_reasons(requested_on))
+
+    def request_reconsideration(
+        self,
+        claim_id: UUID,
+        *,
+        requested_on: date,
+        grounds: str,
+        good_reason_for_lateness: str | None = None,
+        official_error_alleged: bool = False,
+    ) -> None:
+        """Ask for a mandatory reconsideration."""
+        self._change_claim(
+            claim_id,
+            lambda c: c.request_reconsideration(
+                requested_on=requested_on,
+                grounds=grounds,
+                good_reason_for_lateness=good_reason_for_lateness,
+                official_error_alleged=official_error_alleged,
+            ),
+        )
+
+    def decide_reconsideration(
+        self,
+        claim_id: UUID,
+        *,
+        notice_sent_on: date,
+        revised_award: Award | None,
+        reason: str,
+        decision_maker: Actor,
+    ) -> None:
+        """Record the MR outcome."""
+        self._change_claim(
+            claim_id,
+            lambda c: c.decide_reconsideration(
+                notice_sent_on=notice_sent_on,
+                revised_award=revised_award,
+                reason=reason,
+                decision_maker=decision_maker,
+            ),
+        )
+
+    def lodge_appeal(
+        self,
+        claim_id: UUID,
+        *,
+        lodged_on: date,
+        tribunal_extended: bool = False,
+        sought_daily_living: Rate = Rate.ENHANCED,
+        sought_mobility: Rate = Rate.ENHANCED,
+    ) -> None:
+        """Lodge an appeal against the reconsidered decision."""
+        self._change_claim(
+            claim_id,
+            lambda c: c.lodge_appeal(
+                lodged_on=lodged_on,
+                tribunal_extended=tribunal_extended,
+                sought_daily_living=sought_daily_living,
+                sought_mobility=sought_mobility,
+            ),
+        )
+
+    def revise_during_appeal(self, claim_id: UUID, *, revised_on: date, award: Award) -> None:
+        """Revise the decision while an appeal is pending."""
+        self._change_claim(
+            claim_id, lambda c: c.revise_during_appeal(revised_on=revised_on, award=award)
+        )
+
+    def record_appeal_outcome(
+        self,
+        claim_id: UUID,
+        *,
+        decided_on: date,
+        allowed: bool,
+        award: Award | None,
+        judge: Actor,
+        reason: str,
+    ) -> None:
+        """Record the tribunal's decision."""
+        self._change_claim(
+            claim_id,
+            lambda c: c.record_appeal_outcome(
+                decided_on=decided_on, allowed=allowed, award=award, judge=judge, reason=reason
+            ),
+        )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def customer(self, customer_id: UUID) -> Customer:
+        """The customer's current state."""
+        return self._load(customer_id, Customer)
+
+    def customer_by_nino(self, nino: str) -> Customer:
+        """The customer registered with a National Insurance number."""
+        customer_id = customer_id_for(nino)
+        try:
+            return self._load(customer_id, Customer)
+        except CustomerNotFound:
+            raise CustomerNotFound(f"no customer is registered with NINO {nino}") from None
+
+    def claim(self, claim_id: UUID) -> Claim:
+        """The claim's current state."""
+        return self._load(claim_id, Claim)
+
+    def history(self, customer_id: UUID) -> Sequence[JourneyAggregate.Event]:
+        """Every event of the customer and their claims, in the order they were recorded."""
+        customer = self.customer(customer_id)
+        events = [e for e in self.events.get(customer.id) if isinstance(e, JourneyAggregate.Event)]
+        for claim_id in customer.claims:
+            events.extend(
+                e for e in self.events.get(claim_id) if isinstance(e, JourneyAggregate.Event)
+            )
+        return sorted(
+            events, key=lambda e: (e.timestamp, str(e.originator_id), e.originator_version)
+        )

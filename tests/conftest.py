@@ -1,0 +1,73 @@
+"""Fixtures that build the real system: embedded SQLite and a real PostgreSQL, same tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from services.bootstrap import Journeys, build
+from services.clock import SimulatedClock
+from services.settings import Settings
+
+DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _test_database_url() -> str:
+    return (
+        os.environ.get("JOURNEYS_TEST_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_TEST_DATABASE_URL
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL server the integration tests use (JOURNEYS_TEST_DATABASE_URL)."""
+    return _test_database_url()
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh schema for one test, dropped afterwards."""
+    schema = f"journeys_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        yield schema
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+            )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for the embedded store and for PostgreSQL: each test runs against both."""
+    if request.param == "sqlite":
+        return Settings(database_url=None, sqlite_path=tmp_path / "events.sqlite3")
+    schema = request.getfixturevalue("postgres_schema")
+    return Settings(database_url=request.getfixturevalue("postgres_url"), postgres_schema=schema)
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    """A clock that starts on 5 January 2026 and moves only when a test moves it."""
+    return SimulatedClock.on(date(2026, 1, 5))
+
+
+@pytest.fixture
+def journeys(settings: Settings, clock: SimulatedClock) -> Iterator[Journeys]:
+    """The whole system built by the composition root, closed after the test."""
+    system = build(settings, clock=clock)
+    try:
+        yield system
+    finally:
+        system.close()
