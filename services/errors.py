@@ -19,6 +19,10 @@ class ClaimNotFound(NotFound):
     """No claim exists with that id."""
 
 
+class DateInFuture(DomainError):
+    """A date of something that has happened is after today."""
+
+
 class CustomerAlreadyRegistered(DomainError):
     """A customer with that National Insurance number is already registered."""
 

@@ -31,6 +31,7 @@ from services.errors import (
     ConcurrentUpdate,
     CustomerAlreadyRegistered,
     CustomerNotFound,
+    DateInFuture,
 )
 from services.transcodings import register_domain_transcodings
 
@@ -81,6 +82,15 @@ class JourneysApplication(Application[UUID]):
             return aggregate
         raise ConcurrentUpdate(aggregate_id, self.command_attempts)  # attempts is at least 1
 
+    def _happened(self, **dates: date | None) -> None:
+        """Refuse dates of past facts that lie after today, naming the field."""
+        today = self.clock.today()
+        for field_name, value in dates.items():
+            if value is not None and value > today:
+                raise DateInFuture(
+                    f"{field_name} {value.isoformat()} is after today ({today.isoformat()})"
+                )
+
     def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Claim:
         return self._change(claim_id, Claim, change)
 
@@ -118,28 +128,34 @@ class JourneysApplication(Application[UUID]):
         self, customer_id: UUID, preferences: ContactPreferences, effective: date
     ) -> None:
         """Record how the customer wants to be contacted."""
+        self._happened(effective=effective)
         self._change_customer(
             customer_id, lambda c: c.change_contact_preferences(preferences, effective)
         )
 
     def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> None:
         """Appoint someone to act for the customer."""
+        self._happened(effective=effective)
         self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
 
     def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> None:
         """End the current appointment."""
+        self._happened(effective=effective)
         self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
 
     def add_support_marker(self, customer_id: UUID, marker: SupportMarker, effective: date) -> None:
         """Mark an additional-support need."""
+        self._happened(effective=effective)
         self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
 
     def remove_support_marker(self, customer_id: UUID, need: SupportNeed, effective: date) -> None:
         """Remove an additional-support need."""
+        self._happened(effective=effective)
         self._change_customer(customer_id, lambda c: c.remove_support_marker(need, effective))
 
     def report_change(self, customer_id: UUID, description: str, effective: date) -> None:
         """Record a change of circumstances from its effective date."""
+        self._happened(effective=effective)
         self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> None:
@@ -161,6 +177,7 @@ class JourneysApplication(Application[UUID]):
         claim_date: date,
     ) -> UUID:
         """Start a claim and link it to the customer, both saved together."""
+        self._happened(claim_date=claim_date)
         for attempt in range(1, self.command_attempts + 1):
             customer = self._load(customer_id, Customer)
             with recording_at(self.clock.now()):
@@ -184,10 +201,12 @@ class JourneysApplication(Application[UUID]):
 
     def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> None:
         """Send the PIP2 questionnaire."""
+        self._happened(issued_on=issued_on)
         self._change_claim(claim_id, lambda c: c.issue_questionnaire(issued_on))
 
     def return_questionnaire(self, claim_id: UUID, received_on: date) -> None:
         """Record the PIP2 arriving."""
+        self._happened(received_on=received_on)
         self._change_claim(claim_id, lambda c: c.return_questionnaire(received_on))
 
     def make_negative_determination(self, claim_id: UUID, good_reason: str | None = None) -> None:
@@ -205,6 +224,7 @@ class JourneysApplication(Application[UUID]):
         assessor: Actor,
     ) -> None:
         """Record the assessment's points per activity."""
+        self._happened(assessed_on=assessed_on)
         points = AssessmentPoints(daily_living=dict(daily_living), mobility=dict(mobility))
         self._change_claim(claim_id, lambda c: c.record_assessment(assessed_on, points, assessor))
 
@@ -219,6 +239,7 @@ class JourneysApplication(Application[UUID]):
         override: RatesOverride | None = None,
     ) -> Claim:
         """Decide a PIP claim from its assessment points."""
+        self._happened(decided_on=decided_on)
         return self._change_claim(
             claim_id,
             lambda c: c.decide_pip_award(
@@ -242,6 +263,7 @@ class JourneysApplication(Application[UUID]):
         ends_on: date | None = None,
     ) -> None:
         """A decision maker decides a non-PIP claim."""
+        self._happened(decided_on=decided_on)
         self._change_claim(
             claim_id,
             lambda c: c.decide_entitlement(
@@ -256,10 +278,12 @@ class JourneysApplication(Application[UUID]):
 
     def withdraw_claim(self, claim_id: UUID, withdrawn_on: date, reason: str) -> None:
         """Withdraw an undecided claim."""
+        self._happened(withdrawn_on=withdrawn_on)
         self._change_claim(claim_id, lambda c: c.withdraw(withdrawn_on, reason))
 
     def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> None:
         """Ask for written reasons for the decision."""
+        self._happened(requested_on=requested_on)
         self._change_claim(claim_id, lambda c: c.request_statement_of_reasons(requested_on))
 
     def request_reconsideration(
@@ -272,6 +296,7 @@ class JourneysApplication(Application[UUID]):
         official_error_alleged: bool = False,
     ) -> None:
         """Ask for a mandatory reconsideration."""
+        self._happened(requested_on=requested_on)
         self._change_claim(
             claim_id,
             lambda c: c.request_reconsideration(
@@ -292,6 +317,7 @@ class JourneysApplication(Application[UUID]):
         decision_maker: Actor,
     ) -> None:
         """Record the MR outcome."""
+        self._happened(notice_sent_on=notice_sent_on)
         self._change_claim(
             claim_id,
             lambda c: c.decide_reconsideration(
@@ -312,6 +338,7 @@ class JourneysApplication(Application[UUID]):
         sought_mobility: Rate = Rate.ENHANCED,
     ) -> None:
         """Lodge an appeal against the reconsidered decision."""
+        self._happened(lodged_on=lodged_on)
         self._change_claim(
             claim_id,
             lambda c: c.lodge_appeal(
@@ -324,6 +351,7 @@ class JourneysApplication(Application[UUID]):
 
     def revise_during_appeal(self, claim_id: UUID, *, revised_on: date, award: Award) -> None:
         """Revise the decision while an appeal is pending."""
+        self._happened(revised_on=revised_on)
         self._change_claim(
             claim_id, lambda c: c.revise_during_appeal(revised_on=revised_on, award=award)
         )
@@ -339,6 +367,7 @@ class JourneysApplication(Application[UUID]):
         reason: str,
     ) -> None:
         """Record the tribunal's decision."""
+        self._happened(decided_on=decided_on)
         self._change_claim(
             claim_id,
             lambda c: c.record_appeal_outcome(
