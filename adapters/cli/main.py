@@ -1,0 +1,221 @@
+"""The `journeys` command line: the demo, a customer's timeline and the auditors' replay."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, timedelta
+from uuid import UUID
+
+import typer
+from eventsourcing.utils import get_topic
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from adapters.demo.population import Population
+from domain.claim import ClaimStatus, DisputeStage
+from domain.customer import Customer
+from domain.errors import DomainError
+from services.bootstrap import Journeys, build
+from services.clock import SimulatedClock
+from services.settings import Settings
+
+app = typer.Typer(
+    help="Journeys: event-sourced customer journeys for a welfare department.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+customer_app = typer.Typer(help="Look at one customer.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check recorded decisions.", no_args_is_help=True)
+app.add_typer(customer_app, name="customer")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+
+
+def _system(clock: SimulatedClock | None = None) -> Journeys:
+    return build(Settings(), clock=clock)
+
+
+@app.command()
+def demo(
+    customers: int = typer.Option(1000, min=1, help="How many synthetic customers to create."),
+    seed: int | None = typer.Option(None, help="Random seed, for a repeatable population."),
+    start: str = typer.Option("2025-01-06", help="First simulated day (YYYY-MM-DD)."),
+    days: int = typer.Option(420, min=1, help="How many days the simulation runs."),
+) -> None:
+    """Create a synthetic population moving through every claim state, then summarise it."""
+    try:
+        first_day = date.fromisoformat(start)
+    except ValueError:
+        raise typer.BadParameter(
+            f"start must be YYYY-MM-DD, got {start!r}", param_hint="--start"
+        ) from None
+    seed = seed if seed is not None else random.SystemRandom().randint(0, 2**31)
+    clock = SimulatedClock.on(first_day)
+    with _system(clock) as system:
+        store = system.settings.database_url or str(system.settings.sqlite_path)
+        console.print(f"Event store: [bold]{_redacted(store)}[/bold]  seed {seed}")
+        before = system.application.recorder.max_notification_id() or 0
+        population = Population(
+            system.application,
+            clock,
+            random.Random(seed),
+            first_day,
+            until=first_day + timedelta(days=days),
+        )
+        started = time.perf_counter()
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[customers]} customers"),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            # Each journey has several steps; the total grows as journeys reveal their length.
+            task = progress.add_task("Simulating journeys", total=customers * 7, customers=0)
+
+            def advance() -> None:
+                stats = population.stats
+                progress.update(
+                    task,
+                    advance=1,
+                    customers=stats.customers,
+                    total=max(customers * 7, stats.commands + 1),
+                )
+
+            stats = population.run(customers, advance)
+            progress.update(task, total=stats.commands, completed=stats.commands)
+        elapsed = time.perf_counter() - started
+        written = (system.application.recorder.max_notification_id() or 0) - before
+        _summarise(
+            system,
+            stats.commands,
+            written,
+            elapsed,
+            stats.sample_ninos,
+            stats.refused,
+            clock.today(),
+        )
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _summarise(
+    system: Journeys,
+    commands: int,
+    written: int,
+    elapsed: float,
+    samples: dict[str, str],
+    refused: dict[str, int],
+    simulated_until: date,
+) -> None:
+    application = system.application
+    statuses: dict[ClaimStatus, int] = dict.fromkeys(ClaimStatus, 0)
+    disputes: dict[DisputeStage, int] = dict.fromkeys(DisputeStage, 0)
+    customers = deceased = 0
+    overdue = 0
+    for customer in _all_customers(system):
+        customers += 1
+        deceased += customer.deceased
+        for claim_id in customer.claims:
+            claim = application.claim(claim_id)
+            statuses[claim.status] += 1
+            disputes[claim.dispute] += 1
+            overdue += claim.questionnaire_overdue(simulated_until)
+    table = Table(title="Claims by state")
+    table.add_column("State")
+    table.add_column("Claims", justify="right")
+    for status, count in statuses.items():
+        table.add_row(status.value.replace("_", " "), str(count))
+    table.add_row("[dim]of which PIP2 overdue, no determination yet[/dim]", str(overdue))
+    for stage, count in disputes.items():
+        if stage is not DisputeStage.NONE:
+            table.add_row(f"dispute: {stage.value.replace('_', ' ')}", str(count))
+    console.print(table)
+    report = system.ledger.replay()
+    decisions = Table(title="Decisions recorded (re-run from their recorded inputs)")
+    decisions.add_column("Rule")
+    decisions.add_column("Decisions", justify="right")
+    for rule_id, count in sorted(report.by_rule.items()):
+        decisions.add_row(rule_id, str(count))
+    decisions.add_row("[bold]all[/bold]", f"{report.checked} ({report.reproduced} reproduce)")
+    console.print(decisions)
+    console.print(
+        f"Customers in the store: {customers} ({deceased} deceased). Commands run: {commands} "
+        f"(refused as invalid: {sum(refused.values())} {dict(sorted(refused.items()))})."
+    )
+    console.print(
+        f"Events written: {written} in {elapsed:.1f} s = "
+        f"[bold]{written / elapsed if elapsed else 0:.0f} events/second[/bold] "
+        f"({commands / elapsed if elapsed else 0:.0f} commands/second)."
+    )
+    for kind in ("pip_disputed", "pip_no_questionnaire", "deceased"):
+        if kind in samples:
+            console.print(
+                f"Try: [bold]journeys customer show {samples[kind]}[/bold]  "
+                f"({kind.replace('_', ' ')})"
+            )
+    if not report.all_reproduce:
+        raise typer.Exit(code=1)
+
+
+def _all_customers(system: Journeys) -> list[Customer]:
+    application = system.application
+    found: list[Customer] = []
+    position = 1
+    topic = get_topic(Customer.Registered)
+    while True:
+        page = application.recorder.select_notifications(start=position, limit=1000, topics=[topic])
+        if not page:
+            return found
+        for notification in page:
+            found.append(application.customer(UUID(str(notification.originator_id))))
+        position = page[-1].id + 1
+
+
+@customer_app.command("show")
+def customer_show(nino: str = typer.Argument(..., help="National Insurance number")) -> None:
+    """Show a customer's journey as a timeline: every event, effective and recorded dates."""
+    from adapters.cli.timeline import render_timeline
+
+    with _system() as system:
+        application = system.application
+        try:
+            customer = application.customer_by_nino(nino)
+        except DomainError as error:
+            console.print(f"[red]Error[/red] (NINO): {error}")
+            raise typer.Exit(code=2) from None
+        labels = {
+            claim_id: f"{benefit.value} claim\n{str(claim_id)[:8]}"
+            for claim_id, benefit in customer.claims.items()
+        }
+        render_timeline(console, customer, application.history(customer.id), labels)
+
+
+@audit_app.command("replay")
+def audit_replay() -> None:
+    """Re-run every recorded decision from its recorded inputs; non-zero exit if any differ."""
+    with _system() as system:
+        report = system.ledger.replay()
+    console.print(f"Decisions checked: {report.checked}; reproduced: {report.reproduced}.")
+    for recorded, reproduction in report.failures:
+        console.print(
+            f"[red]DIFFERS[/red] log position {recorded.log_position} {recorded.event_type} "
+            f"{reproduction.rule_id} v{reproduction.rule_version}: recorded "
+            f"{reproduction.recorded_outcome} recomputed {reproduction.recomputed_outcome}"
+        )
+    if not report.all_reproduce:
+        raise typer.Exit(code=1)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

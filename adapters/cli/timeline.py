@@ -1,0 +1,113 @@
+"""Renders a customer's journey as a readable timeline in the terminal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from domain.aggregate import JourneyAggregate
+from domain.customer import Customer
+from domain.decisions import Decision
+from services.audit import decisions_in
+
+_HIDDEN = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "effective_date",
+    "decision",
+    "age_test",
+}
+
+
+def _words(name: str) -> str:
+    """'QuestionnaireIssued' -> 'Questionnaire issued'."""
+    spaced = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    return spaced[:1].upper() + spaced[1:]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, Enum):
+        return str(value.value).replace("_", " ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        fields = value.model_dump(exclude_defaults=True, mode="json")
+        return ", ".join(f"{k}={v}" for k, v in fields.items())
+    if isinstance(value, tuple | list):
+        return "; ".join(_plain(item) for item in value)
+    return str(value)
+
+
+def _details(event: JourneyAggregate.Event) -> str:
+    parts = [
+        f"{key.replace('_', ' ')}: {_plain(value)}"
+        for key, value in vars(event).items()
+        if key not in _HIDDEN
+    ]
+    return "\n".join(parts)
+
+
+def _decision_text(decision: Decision) -> Text:
+    who = (
+        "automated"
+        if not decision.made_by.is_person
+        else (f"by {decision.made_by.kind.value} {decision.made_by.identifier}")
+    )
+    text = Text(f"rule {decision.rule_id} v{decision.rule_version} ({who})", style="cyan")
+    for reason in decision.reasons:
+        text.append(f"\n- {reason}", style="default")
+    if decision.override is not None:
+        text.append(
+            f"\nOVERRIDDEN by {decision.override.by.identifier}: {decision.override.reason}",
+            style="yellow",
+        )
+    return text
+
+
+def render_timeline(
+    console: Console,
+    customer: Customer,
+    events: Sequence[JourneyAggregate.Event],
+    claim_labels: dict[Any, str],
+) -> None:
+    """Print the customer's header and one row per event, decisions with their reasons."""
+    header = (
+        f"[bold]{customer.name}[/bold]  NINO {customer.nino}  born "
+        f"{customer.date_of_birth.isoformat()}  contact by "
+        f"{customer.contact_preferences.channel.value}"
+    )
+    if customer.appointee is not None:
+        header += f"  appointee {customer.appointee.name}"
+    if customer.support_markers:
+        needs = ", ".join(m.need.value for m in customer.support_markers.values())
+        header += f"  [magenta]needs support: {needs}[/magenta]"
+    if customer.date_of_death is not None:
+        header += f"  [red]died {customer.date_of_death.isoformat()}[/red]"
+    console.print(header)
+    table = Table(show_lines=True, expand=True)
+    table.add_column("Recorded (UTC)", no_wrap=True)
+    table.add_column("Effective", no_wrap=True)
+    table.add_column("Record", no_wrap=True)
+    table.add_column("What happened")
+    table.add_column("Decision")
+    for event in events:
+        effective = getattr(event, "effective_date", None)
+        decisions = [_decision_text(d) for d in decisions_in(event)]
+        table.add_row(
+            event.timestamp.strftime("%Y-%m-%d %H:%M"),
+            effective.isoformat() if isinstance(effective, date) else "",
+            claim_labels.get(event.originator_id, "customer"),
+            Text(_words(type(event).__name__), style="bold") + Text("\n" + _details(event)),
+            Group(*decisions) if decisions else Text(""),
+        )
+    console.print(table)
