@@ -209,6 +209,7 @@ class Claim(JourneyAggregate):
         self.questionnaire_returned_on: date | None = None
         self.questionnaire_event: EventRef | None = None
         self.points: AssessmentPoints | None = None
+        self.assessed_on: date | None = None
         self.assessment_event: EventRef | None = None
         self.award: Award | None = None
         self.decision_notified_on: date | None = None
@@ -371,6 +372,7 @@ class Claim(JourneyAggregate):
     ) -> None:
         self.status = ClaimStatus.AWAITING_DECISION
         self.points = points
+        self.assessed_on = effective_date
         self.assessment_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
     class AwardDecided(JourneyAggregate.Event):
@@ -394,7 +396,7 @@ class Claim(JourneyAggregate):
         self._require_open("decide the claim")
         if self.points is None or self.assessment_event is None:
             raise AssessmentMissing("record the assessment before deciding the award")
-        self._require_not_before(decided_on, self.claim_date, "decision date")
+        self._require_not_before(decided_on, self.assessed_on, "decision date")
         decided = PIP_COMPONENT_RATES.decide(
             self.points, on=decided_on, sources={"points": self.assessment_event}
         )

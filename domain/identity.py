@@ -9,7 +9,9 @@ from domain.errors import InvalidNationalInsuranceNumber
 
 # HMRC NIM39110: the first letter is never D, F, I, Q, U or V; the second never D, F, I, O,
 # Q, U or V; a few prefixes are never allocated; the suffix is A, B, C or D.
-_NINO_PATTERN = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+# [0-9], not \d: \d also matches non-ASCII digits (for example full-width), which would
+# let one NINO register twice under different spellings.
+_NINO_PATTERN = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
 _UNALLOCATED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 # Customer ids derive from the NINO so one NINO can only ever register once.

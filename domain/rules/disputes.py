@@ -90,7 +90,7 @@ def _reconsideration(
             f"Requested on {requested}, after the absolute limit of {limits.absolute_limit_months}"
             f" months ({absolute_limit.isoformat()}): cannot be accepted, even with a good reason."
         )
-    elif request.good_reason_for_lateness:
+    elif (request.good_reason_for_lateness or "").strip():
         timeliness = Timeliness.LATE_ACCEPTED
         reasons.append(
             f"Requested late on {requested}, within the absolute limit "

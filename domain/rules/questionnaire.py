@@ -86,7 +86,7 @@ def _negative_determination(
             NegativeDetermination(disallow=False),
             (f"The questionnaire is not due until {facts.due_on.isoformat()}.",),
         )
-    if facts.good_reason:
+    if (facts.good_reason or "").strip():
         return Evaluation(
             NegativeDetermination(disallow=False),
             (f"The questionnaire is late but a good reason was accepted: {facts.good_reason}.",),
