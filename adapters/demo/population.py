@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
-from domain.claim import Award
+from domain.claim import Award, RatesOverride
 from domain.errors import DomainError
 from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVITIES, Rate
 from domain.values import (
@@ -279,12 +279,22 @@ class Population:
         today = self._today()
         claim = self.application.claim(claim_id)
         years = self.rng.choice((1, 2, 3, 5, 10))
+        override = None
+        if self.rng.random() < 0.03:
+            # Now and then a decision maker departs from the points, with a recorded reason.
+            override = RatesOverride(
+                daily_living=Rate.STANDARD,
+                mobility=Rate.STANDARD,
+                reason="further medical evidence received after the assessment",
+            )
         self.application.decide_pip_award(
             claim_id,
             decided_on=today,
             starts_on=claim.claim_date,
             ends_on=claim.claim_date.replace(year=claim.claim_date.year + years)
             - timedelta(days=1),
+            decision_maker=DECISION_MAKER if override else None,
+            override=override,
         )
 
     def _pip_decided(self, customer_id: UUID) -> Generator[datetime, None, UUID]:

@@ -1,0 +1,81 @@
+"""The `journeys` command line, run in-process against the real stores."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli.main import app
+from services.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the CLI's own Settings() at the test's store through the environment."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if settings.database_url:
+        monkeypatch.setenv("JOURNEYS_DATABASE_URL", settings.database_url)
+        monkeypatch.setenv("JOURNEYS_POSTGRES_SCHEMA", settings.postgres_schema)
+    else:
+        monkeypatch.delenv("JOURNEYS_DATABASE_URL", raising=False)
+        monkeypatch.setenv("JOURNEYS_SQLITE_PATH", str(settings.sqlite_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    return settings
+
+
+def test_demo_creates_a_population_and_prints_the_summary(cli_settings: Settings) -> None:
+    result = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
+    assert result.exit_code == 0, result.output
+    assert "Claims by state" in result.output
+    assert re.search(r"Customers in the store: 60 ", result.output)
+    checked = re.search(r"all\s*│\s*(\d+) \((\d+) reproduce\)", result.output)
+    assert checked is not None
+    assert checked.group(1) == checked.group(2)
+    assert int(checked.group(1)) > 60
+    assert re.search(r"Events written: \d+ in [\d.]+ s = \d+ events/second", result.output)
+
+
+def test_customer_show_prints_the_journey_with_decisions_and_dates(cli_settings: Settings) -> None:
+    demo = runner.invoke(app, ["demo", "--customers", "40", "--seed", "5"])
+    assert demo.exit_code == 0, demo.output
+    nino = re.search(r"customer show (\w+)\s+\(pip disputed\)", demo.output)
+    assert nino is not None, demo.output
+    shown = runner.invoke(app, ["customer", "show", nino.group(1)])
+    assert shown.exit_code == 0, shown.output
+    assert nino.group(1) in shown.output
+    for expected in (
+        "Registered",
+        "Started",
+        "Questionnaire issued",
+        "Award decided",
+        "Reconsideration requested",
+        "rule pip.component_rates v1",
+    ):
+        assert expected in shown.output
+
+
+def test_customer_show_names_the_field_when_the_nino_is_malformed(cli_settings: Settings) -> None:
+    result = runner.invoke(app, ["customer", "show", "12345"])
+    assert result.exit_code == 2
+    assert "NINO" in result.output
+    assert "not two letters" in result.output
+
+
+def test_customer_show_says_when_no_customer_has_that_nino(cli_settings: Settings) -> None:
+    result = runner.invoke(app, ["customer", "show", "AB123456C"])
+    assert result.exit_code == 2
+    assert "no customer is registered" in result.output
+
+
+def test_audit_replay_reports_every_decision_reproduced(cli_settings: Settings) -> None:
+    assert runner.invoke(app, ["demo", "--customers", "30", "--seed", "2"]).exit_code == 0
+    result = runner.invoke(app, ["audit", "replay"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"Decisions checked: (\d+); reproduced: (\d+)", result.output)
+    assert found is not None
+    assert found.group(1) == found.group(2)
+    assert int(found.group(1)) > 0
