@@ -130,8 +130,11 @@ class Population:
         for sequence in range(customers):
             kind = self.rng.choices(kinds, weights)[0]
             self.stats.journeys[kind] = self.stats.journeys.get(kind, 0) + 1
-            begins = self._moment(self.start + timedelta(days=self.rng.randint(0, 180)))
-            journey = self._journey(kind, begins)
+            journey = self._journey(
+                kind, self._moment(self.start + timedelta(days=self.rng.randint(0, 180)))
+            )
+            # The first step only says when the journey begins; every later step runs one command.
+            begins = next(journey)
             heapq.heappush(queue, (begins, sequence, journey))
         while queue:
             when, sequence, journey = heapq.heappop(queue)
