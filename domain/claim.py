@@ -398,7 +398,10 @@ class Claim(JourneyAggregate):
             raise AssessmentMissing("record the assessment before deciding the award")
         self._require_not_before(decided_on, self.assessed_on, "decision date")
         decided = PIP_COMPONENT_RATES.decide(
-            self.points, on=decided_on, sources={"points": self.assessment_event}
+            self.points,
+            on=decided_on,
+            sources={"points": self.assessment_event},
+            made_by=decision_maker,
         )
         record = decided.record
         daily_living, mobility = decided.outcome.daily_living_rate, decided.outcome.mobility_rate
@@ -626,10 +629,14 @@ class Claim(JourneyAggregate):
         )
 
     def _check_revised_award(self, award: Award) -> None:
-        if award.starts_on is None or award.ends_on is None:
-            raise InvalidAwardPeriod("a revised award needs a start and an end date")
+        if award.starts_on is None:
+            raise InvalidAwardPeriod("a revised award needs a start date")
         if self.benefit is BenefitType.PIP:
+            if award.ends_on is None:
+                raise InvalidAwardPeriod("a revised PIP award needs an end date")
             self._check_award_period(award.starts_on, award.ends_on)
+        elif award.ends_on is not None and award.ends_on < award.starts_on:
+            raise InvalidAwardPeriod("a revised award cannot end before it starts")
 
     @event(ReconsiderationDecided)
     def _reconsideration_decided(
@@ -658,10 +665,15 @@ class Claim(JourneyAggregate):
         *,
         lodged_on: date,
         tribunal_extended: bool = False,
-        sought_daily_living: Rate = Rate.ENHANCED,
-        sought_mobility: Rate = Rate.ENHANCED,
+        sought_daily_living: Rate | None = None,
+        sought_mobility: Rate | None = None,
     ) -> None:
         """Appeal within a month of the MR notice (or later where the tribunal extended)."""
+        # PIP appeals seek component rates (the highest unless said otherwise); other
+        # benefits have none, so their appeals seek entitlement alone.
+        default = Rate.ENHANCED if self.benefit is BenefitType.PIP else Rate.NONE
+        sought_daily_living = sought_daily_living or default
+        sought_mobility = sought_mobility or default
         if self.dispute is not DisputeStage.RECONSIDERED:
             raise AppealNeedsReconsideration(
                 "an appeal needs a mandatory reconsideration notice first "
@@ -720,6 +732,7 @@ class Claim(JourneyAggregate):
             RevisionFacts(
                 sought_daily_living=sought_daily_living,
                 sought_mobility=sought_mobility,
+                revised_entitled=award.entitled,
                 revised_daily_living=award.daily_living,
                 revised_mobility=award.mobility,
             ),

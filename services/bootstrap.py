@@ -33,11 +33,15 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
     dbname = url.path.lstrip("/")
     if not dbname:
         raise InvalidDatabaseUrl("database_url must name a database, e.g. postgresql://host/db")
+    try:
+        port = url.port  # urllib raises a bare ValueError for a non-numeric or too large port
+    except ValueError as error:
+        raise InvalidDatabaseUrl(f"database_url has an invalid port: {error}") from None
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(dbname),
         "POSTGRES_HOST": url.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_PORT": str(port or 5432),
         "POSTGRES_USER": unquote(url.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_SCHEMA": settings.postgres_schema,

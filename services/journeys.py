@@ -334,8 +334,8 @@ class JourneysApplication(Application[UUID]):
         *,
         lodged_on: date,
         tribunal_extended: bool = False,
-        sought_daily_living: Rate = Rate.ENHANCED,
-        sought_mobility: Rate = Rate.ENHANCED,
+        sought_daily_living: Rate | None = None,
+        sought_mobility: Rate | None = None,
     ) -> None:
         """Lodge an appeal against the reconsidered decision."""
         self._happened(lodged_on=lodged_on)

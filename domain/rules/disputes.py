@@ -218,6 +218,7 @@ class RevisionFacts(ValueObject):
 
     sought_daily_living: Rate
     sought_mobility: Rate
+    revised_entitled: bool
     revised_daily_living: Rate
     revised_mobility: Rate
 
@@ -229,12 +230,15 @@ class AppealEffect(ValueObject):
 
 
 def _lapse(facts: RevisionFacts, _: NoParameters) -> Evaluation[AppealEffect]:
+    # Benefits without component rates seek entitlement alone (sought rates are 'none').
     fully = (
-        _RATE_ORDER[facts.revised_daily_living] >= _RATE_ORDER[facts.sought_daily_living]
+        facts.revised_entitled
+        and _RATE_ORDER[facts.revised_daily_living] >= _RATE_ORDER[facts.sought_daily_living]
         and _RATE_ORDER[facts.revised_mobility] >= _RATE_ORDER[facts.sought_mobility]
     )
     gives = (
-        f"The revised decision gives daily living {facts.revised_daily_living.value} and mobility "
+        f"The revised decision {'gives' if facts.revised_entitled else 'refuses'} entitlement, "
+        f"with daily living {facts.revised_daily_living.value} and mobility "
         f"{facts.revised_mobility.value}; the appeal asked for daily living "
         f"{facts.sought_daily_living.value} and mobility {facts.sought_mobility.value}."
     )
