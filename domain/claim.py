@@ -455,6 +455,8 @@ class Claim(JourneyAggregate):
         self._require_not_before(decided_on, self.claim_date, "decision date")
         if entitled and (starts_on is None or starts_on < self.claim_date):
             raise InvalidAwardPeriod("an award needs a start date on or after the claim date")
+        if entitled and starts_on is not None and ends_on is not None and ends_on < starts_on:
+            raise InvalidAwardPeriod("an award cannot end before it starts")
         decided = DECISION_MAKER_JUDGEMENT.decide(
             Judgement(
                 question=f"Is the customer entitled to {self.benefit.value}?",
