@@ -65,22 +65,35 @@ class JourneysApplication(Application[UUID]):
             raise not_found(f"{aggregate_id} is not a {kind.__name__.lower()}")
         return aggregate
 
+    def _save_with_retries(
+        self, contended_id: UUID, command: Callable[[], Sequence[JourneyAggregate]]
+    ) -> None:
+        """Run a command (load, change) and save once; a version conflict runs it again."""
+        for attempt in range(1, self.command_attempts + 1):
+            with recording_at(self.clock.now()):
+                changed = command()
+            try:
+                self.save(*changed)
+            except RecordConflictError:
+                if attempt == self.command_attempts:
+                    raise ConcurrentUpdate(contended_id, attempt) from None
+                continue
+            return
+
     def _change(
         self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
     ) -> AggregateT:
-        """Load, apply one command and save; a version conflict reloads and tries again."""
-        for attempt in range(1, self.command_attempts + 1):
+        """Load one aggregate, apply one command to it and save it."""
+        changed: list[AggregateT] = []
+
+        def command() -> Sequence[JourneyAggregate]:
             aggregate = self._load(aggregate_id, kind)
-            with recording_at(self.clock.now()):
-                change(aggregate)
-            try:
-                self.save(aggregate)
-            except RecordConflictError:
-                if attempt == self.command_attempts:
-                    raise ConcurrentUpdate(aggregate_id, attempt) from None
-                continue
-            return aggregate
-        raise ConcurrentUpdate(aggregate_id, self.command_attempts)  # attempts is at least 1
+            change(aggregate)
+            changed[:] = [aggregate]
+            return changed
+
+        self._save_with_retries(aggregate_id, command)
+        return changed[0]
 
     def _happened(self, **dates: date | None) -> None:
         """Refuse dates of past facts that lie after today, naming the field."""
@@ -178,26 +191,24 @@ class JourneysApplication(Application[UUID]):
     ) -> UUID:
         """Start a claim and link it to the customer, both saved together."""
         self._happened(claim_date=claim_date)
-        for attempt in range(1, self.command_attempts + 1):
+        started: list[Claim] = []
+
+        def command() -> Sequence[JourneyAggregate]:
             customer = self._load(customer_id, Customer)
-            with recording_at(self.clock.now()):
-                claim = Claim.start(
-                    customer=customer.ref(),
-                    benefit=benefit,
-                    channel=channel,
-                    claimant_role=claimant_role,
-                    claim_date=claim_date,
-                    date_of_birth=customer.date_of_birth,
-                )
-                customer.open_claim(claim.id, benefit, claim_date)
-            try:
-                self.save(customer, claim)
-            except RecordConflictError:
-                if attempt == self.command_attempts:
-                    raise ConcurrentUpdate(customer_id, attempt) from None
-                continue
-            return claim.id
-        raise ConcurrentUpdate(customer_id, self.command_attempts)
+            claim = Claim.start(
+                customer=customer.ref(),
+                benefit=benefit,
+                channel=channel,
+                claimant_role=claimant_role,
+                claim_date=claim_date,
+                date_of_birth=customer.date_of_birth,
+            )
+            customer.open_claim(claim.id, benefit, claim_date)
+            started[:] = [claim]
+            return (customer, claim)
+
+        self._save_with_retries(customer_id, command)
+        return started[0].id
 
     def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> None:
         """Send the PIP2 questionnaire."""
