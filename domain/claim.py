@@ -68,6 +68,12 @@ def _known(value: _T | None, what: str) -> _T:
     return value
 
 
+def _refuse_end_before_start(starts_on: date | None, ends_on: date | None) -> None:
+    """An award with both dates cannot end before it starts."""
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise InvalidAwardPeriod("an award cannot end before it starts")
+
+
 class ClaimStatus(Enum):
     """Where a claim is in its journey."""
 
@@ -455,8 +461,8 @@ class Claim(JourneyAggregate):
         self._require_not_before(decided_on, self.claim_date, "decision date")
         if entitled and (starts_on is None or starts_on < self.claim_date):
             raise InvalidAwardPeriod("an award needs a start date on or after the claim date")
-        if entitled and starts_on is not None and ends_on is not None and ends_on < starts_on:
-            raise InvalidAwardPeriod("an award cannot end before it starts")
+        if entitled:
+            _refuse_end_before_start(starts_on, ends_on)
         decided = DECISION_MAKER_JUDGEMENT.decide(
             Judgement(
                 question=f"Is the customer entitled to {self.benefit.value}?",
@@ -637,8 +643,8 @@ class Claim(JourneyAggregate):
             if award.ends_on is None:
                 raise InvalidAwardPeriod("a revised PIP award needs an end date")
             self._check_award_period(award.starts_on, award.ends_on)
-        elif award.ends_on is not None and award.ends_on < award.starts_on:
-            raise InvalidAwardPeriod("a revised award cannot end before it starts")
+        else:
+            _refuse_end_before_start(award.starts_on, award.ends_on)
 
     @event(ReconsiderationDecided)
     def _reconsideration_decided(

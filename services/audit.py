@@ -11,6 +11,7 @@ from eventsourcing.application import Application
 
 from domain.decisions import Decision, Reproduction
 from domain.rules import rerun
+from services.log import read_log
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,17 @@ class DecisionLedger:
 
     def recorded_decisions(self, start: int = 1) -> Iterator[RecordedDecision]:
         """Every recorded decision, in log order, from a log position."""
-        position = start
-        while True:
-            page = self._application.recorder.select_notifications(
-                start=position, limit=self._page_size
-            )
-            if not page:
-                return
-            for notification in page:
-                event = self._application.mapper.to_domain_event(notification)
-                for decision in decisions_in(event):
-                    yield RecordedDecision(
-                        log_position=notification.id,
-                        event_type=type(event).__qualname__,
-                        aggregate_id=event.originator_id,
-                        aggregate_version=event.originator_version,
-                        recorded_at=getattr(event, "timestamp"),  # noqa: B009 (not all types declare it)
-                        decision=decision,
-                    )
-            position = page[-1].id + 1
+        for notification in read_log(self._application, start=start, page_size=self._page_size):
+            event = self._application.mapper.to_domain_event(notification)
+            for decision in decisions_in(event):
+                yield RecordedDecision(
+                    log_position=notification.id,
+                    event_type=type(event).__qualname__,
+                    aggregate_id=event.originator_id,
+                    aggregate_version=event.originator_version,
+                    recorded_at=getattr(event, "timestamp"),  # noqa: B009 (not all types declare it)
+                    decision=decision,
+                )
 
     def replay(self) -> ReplayReport:
         """Re-run every recorded decision and report which reproduce."""

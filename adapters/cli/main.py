@@ -19,6 +19,7 @@ from domain.customer import Customer
 from domain.errors import DomainError
 from services.bootstrap import Journeys, build
 from services.clock import SimulatedClock
+from services.log import read_log
 from services.settings import Settings
 
 app = typer.Typer(
@@ -169,16 +170,8 @@ def _summarise(
 
 def _all_customers(system: Journeys) -> list[Customer]:
     application = system.application
-    found: list[Customer] = []
-    position = 1
-    topic = get_topic(Customer.Registered)
-    while True:
-        page = application.recorder.select_notifications(start=position, limit=1000, topics=[topic])
-        if not page:
-            return found
-        for notification in page:
-            found.append(application.customer(UUID(str(notification.originator_id))))
-        position = page[-1].id + 1
+    registrations = read_log(application, topics=[get_topic(Customer.Registered)])
+    return [application.customer(UUID(str(n.originator_id))) for n in registrations]
 
 
 @customer_app.command("show")

@@ -236,7 +236,7 @@ class Population:
             "pip_late_reconsideration": self._pip_late_reconsideration,
             "pip_no_questionnaire": self._pip_no_questionnaire,
             "pip_withdrawn": self._pip_withdrawn,
-            "pip_over_pension_age": self._pip_start_only,
+            "pip_over_pension_age": self._start_pip,
             "pip_in_progress": self._pip_in_progress,
             "other_benefit": self._other_benefit,
             "deceased": self._deceased,
@@ -253,9 +253,6 @@ class Population:
             claimant_role=role,
             claim_date=self._today(),
         )
-
-    def _pip_start_only(self, customer_id: UUID) -> Iterator[datetime]:
-        yield from self._start_pip(customer_id)
 
     def _questionnaire_and_assessment(
         self, claim_id: UUID, stop_after: str = ""
