@@ -1,4 +1,4 @@
-"""The base of every Journeys aggregate: events stamped with the time they were recorded."""
+"""The base of every Journeys aggregate: events stamped with when they were recorded and by whom."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from domain.values import EventRef
+from domain.values import Actor, EventRef
 
 # The service layer sets this from its injectable clock so that replays, tests and the
 # synthetic demo record deterministic times; outside a service call it is the wall clock.
@@ -33,11 +34,33 @@ def recording_time() -> datetime:
     return _recording_time.get() or datetime.now(tz=UTC)
 
 
+# The adapter that received a command (HTTP, CLI, Kafka) says who asked for it; the domain
+# stamps every event with that actor so the timeline can say who or what caused each fact.
+_acting_actor: ContextVar[Actor | None] = ContextVar("acting_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Attribute every event created inside the block to `actor`."""
+    token = _acting_actor.set(actor)
+    try:
+        yield
+    finally:
+        _acting_actor.reset(token)
+
+
+def acting_actor() -> Actor:
+    """Who events created now are attributed to (the system when nobody is named)."""
+    return _acting_actor.get() or Actor.system()
+
+
 class JourneyAggregate(Aggregate):
     """An aggregate whose events carry their recorded time from the recording clock."""
 
     class Event(Aggregate.Event):
         """An event of a Journeys aggregate; `timestamp` is when it was recorded."""
+
+        caused_by: Actor
 
         @staticmethod
         def create_timestamp() -> datetime:
@@ -46,6 +69,16 @@ class JourneyAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         """The first event of a Journeys aggregate."""
+
+    @classmethod
+    def _create(cls, event_class: type[Any], **kwargs: Any) -> Any:
+        kwargs.setdefault("caused_by", acting_actor())
+        return super()._create(event_class, **kwargs)
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        """Trigger an event attributed to the acting actor."""
+        kwargs.setdefault("caused_by", acting_actor())
+        super().trigger_event(event_class, **kwargs)
 
     def ref(self) -> EventRef:
         """A reference to this aggregate's latest event."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import Field
@@ -49,3 +50,10 @@ class Reproduction(ValueObject):
     recorded_outcome: dict[str, Any]
     recomputed_outcome: dict[str, Any]
     recomputed_reasons: tuple[str, ...]
+
+
+def decisions_in(event: object) -> Iterator[Decision]:
+    """The decisions an event records (in any of its attributes)."""
+    for value in vars(event).values():
+        if isinstance(value, Decision):
+            yield value

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from domain.decisions import Decision, Reproduction
+from domain.decisions import Decision, Reproduction, decisions_in
 from domain.rules import rerun
 from services.log import read_log
 
@@ -39,13 +39,6 @@ class ReplayReport:
     def all_reproduce(self) -> bool:
         """True when every decision re-ran to the outcome on record."""
         return self.checked == self.reproduced
-
-
-def decisions_in(event: object) -> Iterator[Decision]:
-    """The decisions an event records (in any of its attributes)."""
-    for value in vars(event).values():
-        if isinstance(value, Decision):
-            yield value
 
 
 class DecisionLedger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 from uuid import UUID
@@ -38,6 +39,14 @@ from services.transcodings import register_domain_transcodings
 AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What a command stored: the aggregate it was about and the log position it reached."""
+
+    id: UUID
+    position: int
+
+
 class JourneysApplication(Application[UUID]):
     """Customers and their claims: load, command, save once; conflicts retried, then reported."""
 
@@ -67,33 +76,35 @@ class JourneysApplication(Application[UUID]):
 
     def _save_with_retries(
         self, contended_id: UUID, command: Callable[[], Sequence[JourneyAggregate]]
-    ) -> None:
-        """Run a command (load, change) and save once; a version conflict runs it again."""
+    ) -> int:
+        """Run a command (load, change) and save once; a version conflict runs it again.
+
+        Returns the log position of the last event stored, so that a client can wait for
+        its views to reach it (read-your-writes).
+        """
         for attempt in range(1, self.command_attempts + 1):
             with recording_at(self.clock.now()):
                 changed = command()
             try:
-                self.save(*changed)
+                recordings = self.save(*changed)
             except RecordConflictError:
                 if attempt == self.command_attempts:
                     raise ConcurrentUpdate(contended_id, attempt) from None
                 continue
-            return
+            return max(recording.notification.id for recording in recordings)
+        raise AssertionError("unreachable: command_attempts is at least 1")  # pragma: no cover
 
     def _change(
         self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
-    ) -> AggregateT:
+    ) -> Recorded:
         """Load one aggregate, apply one command to it and save it."""
-        changed: list[AggregateT] = []
 
         def command() -> Sequence[JourneyAggregate]:
             aggregate = self._load(aggregate_id, kind)
             change(aggregate)
-            changed[:] = [aggregate]
-            return changed
+            return (aggregate,)
 
-        self._save_with_retries(aggregate_id, command)
-        return changed[0]
+        return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
 
     def _happened(self, **dates: date | None) -> None:
         """Refuse dates of past facts that lie after today, naming the field."""
@@ -104,10 +115,10 @@ class JourneysApplication(Application[UUID]):
                     f"{field_name} {value.isoformat()} is after today ({today.isoformat()})"
                 )
 
-    def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Claim:
+    def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Recorded:
         return self._change(claim_id, Claim, change)
 
-    def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Customer:
+    def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Recorded:
         return self._change(customer_id, Customer, change)
 
     # -- customers ----------------------------------------------------------------------
@@ -119,7 +130,7 @@ class JourneysApplication(Application[UUID]):
         name: str,
         date_of_birth: date,
         contact_preferences: ContactPreferences | None = None,
-    ) -> UUID:
+    ) -> Recorded:
         """Register a new customer; one registration per National Insurance number."""
         with recording_at(self.clock.now()):
             customer = Customer.register(
@@ -132,49 +143,55 @@ class JourneysApplication(Application[UUID]):
         if customer.id in self.repository:
             raise CustomerAlreadyRegistered(f"{customer.nino} is already registered")
         try:
-            self.save(customer)
+            recordings = self.save(customer)
         except RecordConflictError:
             raise CustomerAlreadyRegistered(f"{customer.nino} is already registered") from None
-        return customer.id
+        return Recorded(customer.id, recordings[-1].notification.id)
 
     def change_contact_preferences(
         self, customer_id: UUID, preferences: ContactPreferences, effective: date
-    ) -> None:
+    ) -> Recorded:
         """Record how the customer wants to be contacted."""
         self._happened(effective=effective)
-        self._change_customer(
+        return self._change_customer(
             customer_id, lambda c: c.change_contact_preferences(preferences, effective)
         )
 
-    def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> None:
+    def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> Recorded:
         """Appoint someone to act for the customer."""
         self._happened(effective=effective)
-        self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
+        return self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
 
-    def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> None:
+    def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> Recorded:
         """End the current appointment."""
         self._happened(effective=effective)
-        self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
+        return self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
 
-    def add_support_marker(self, customer_id: UUID, marker: SupportMarker, effective: date) -> None:
+    def add_support_marker(
+        self, customer_id: UUID, marker: SupportMarker, effective: date
+    ) -> Recorded:
         """Mark an additional-support need."""
         self._happened(effective=effective)
-        self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
+        return self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
 
-    def remove_support_marker(self, customer_id: UUID, need: SupportNeed, effective: date) -> None:
+    def remove_support_marker(
+        self, customer_id: UUID, need: SupportNeed, effective: date
+    ) -> Recorded:
         """Remove an additional-support need."""
         self._happened(effective=effective)
-        self._change_customer(customer_id, lambda c: c.remove_support_marker(need, effective))
+        return self._change_customer(
+            customer_id, lambda c: c.remove_support_marker(need, effective)
+        )
 
-    def report_change(self, customer_id: UUID, description: str, effective: date) -> None:
+    def report_change(self, customer_id: UUID, description: str, effective: date) -> Recorded:
         """Record a change of circumstances from its effective date."""
         self._happened(effective=effective)
-        self._change_customer(customer_id, lambda c: c.report_change(description, effective))
+        return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
-    def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> None:
+    def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
         """Record the customer's death."""
         today = self.clock.today()
-        self._change_customer(
+        return self._change_customer(
             customer_id, lambda c: c.notify_death(date_of_death, reference, today)
         )
 
@@ -188,7 +205,7 @@ class JourneysApplication(Application[UUID]):
         channel: ClaimChannel,
         claimant_role: ClaimantRole,
         claim_date: date,
-    ) -> UUID:
+    ) -> Recorded:
         """Start a claim and link it to the customer, both saved together."""
         self._happened(claim_date=claim_date)
         started: list[Claim] = []
@@ -207,23 +224,27 @@ class JourneysApplication(Application[UUID]):
             started[:] = [claim]
             return (customer, claim)
 
-        self._save_with_retries(customer_id, command)
-        return started[0].id
+        position = self._save_with_retries(customer_id, command)
+        return Recorded(started[0].id, position)
 
-    def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> None:
+    def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> Recorded:
         """Send the PIP2 questionnaire."""
         self._happened(issued_on=issued_on)
-        self._change_claim(claim_id, lambda c: c.issue_questionnaire(issued_on))
+        return self._change_claim(claim_id, lambda c: c.issue_questionnaire(issued_on))
 
-    def return_questionnaire(self, claim_id: UUID, received_on: date) -> None:
+    def return_questionnaire(self, claim_id: UUID, received_on: date) -> Recorded:
         """Record the PIP2 arriving."""
         self._happened(received_on=received_on)
-        self._change_claim(claim_id, lambda c: c.return_questionnaire(received_on))
+        return self._change_claim(claim_id, lambda c: c.return_questionnaire(received_on))
 
-    def make_negative_determination(self, claim_id: UUID, good_reason: str | None = None) -> None:
+    def make_negative_determination(
+        self, claim_id: UUID, good_reason: str | None = None
+    ) -> Recorded:
         """Disallow a claim whose PIP2 is overdue today without a good reason."""
         today = self.clock.today()
-        self._change_claim(claim_id, lambda c: c.make_negative_determination(today, good_reason))
+        return self._change_claim(
+            claim_id, lambda c: c.make_negative_determination(today, good_reason)
+        )
 
     def record_assessment(
         self,
@@ -233,11 +254,13 @@ class JourneysApplication(Application[UUID]):
         daily_living: Mapping[str, int],
         mobility: Mapping[str, int],
         assessor: Actor,
-    ) -> None:
+    ) -> Recorded:
         """Record the assessment's points per activity."""
         self._happened(assessed_on=assessed_on)
         points = AssessmentPoints(daily_living=dict(daily_living), mobility=dict(mobility))
-        self._change_claim(claim_id, lambda c: c.record_assessment(assessed_on, points, assessor))
+        return self._change_claim(
+            claim_id, lambda c: c.record_assessment(assessed_on, points, assessor)
+        )
 
     def decide_pip_award(
         self,
@@ -248,7 +271,7 @@ class JourneysApplication(Application[UUID]):
         ends_on: date,
         decision_maker: Actor | None = None,
         override: RatesOverride | None = None,
-    ) -> Claim:
+    ) -> Recorded:
         """Decide a PIP claim from its assessment points."""
         self._happened(decided_on=decided_on)
         return self._change_claim(
@@ -272,10 +295,10 @@ class JourneysApplication(Application[UUID]):
         decision_maker: Actor,
         starts_on: date | None = None,
         ends_on: date | None = None,
-    ) -> None:
+    ) -> Recorded:
         """A decision maker decides a non-PIP claim."""
         self._happened(decided_on=decided_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id,
             lambda c: c.decide_entitlement(
                 decided_on=decided_on,
@@ -287,15 +310,15 @@ class JourneysApplication(Application[UUID]):
             ),
         )
 
-    def withdraw_claim(self, claim_id: UUID, withdrawn_on: date, reason: str) -> None:
+    def withdraw_claim(self, claim_id: UUID, withdrawn_on: date, reason: str) -> Recorded:
         """Withdraw an undecided claim."""
         self._happened(withdrawn_on=withdrawn_on)
-        self._change_claim(claim_id, lambda c: c.withdraw(withdrawn_on, reason))
+        return self._change_claim(claim_id, lambda c: c.withdraw(withdrawn_on, reason))
 
-    def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> None:
+    def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> Recorded:
         """Ask for written reasons for the decision."""
         self._happened(requested_on=requested_on)
-        self._change_claim(claim_id, lambda c: c.request_statement_of_reasons(requested_on))
+        return self._change_claim(claim_id, lambda c: c.request_statement_of_reasons(requested_on))
 
     def request_reconsideration(
         self,
@@ -305,10 +328,10 @@ class JourneysApplication(Application[UUID]):
         grounds: str,
         good_reason_for_lateness: str | None = None,
         official_error_alleged: bool = False,
-    ) -> None:
+    ) -> Recorded:
         """Ask for a mandatory reconsideration."""
         self._happened(requested_on=requested_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id,
             lambda c: c.request_reconsideration(
                 requested_on=requested_on,
@@ -326,10 +349,10 @@ class JourneysApplication(Application[UUID]):
         revised_award: Award | None,
         reason: str,
         decision_maker: Actor,
-    ) -> None:
+    ) -> Recorded:
         """Record the MR outcome."""
         self._happened(notice_sent_on=notice_sent_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id,
             lambda c: c.decide_reconsideration(
                 notice_sent_on=notice_sent_on,
@@ -347,10 +370,10 @@ class JourneysApplication(Application[UUID]):
         tribunal_extended: bool = False,
         sought_daily_living: Rate | None = None,
         sought_mobility: Rate | None = None,
-    ) -> None:
+    ) -> Recorded:
         """Lodge an appeal against the reconsidered decision."""
         self._happened(lodged_on=lodged_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id,
             lambda c: c.lodge_appeal(
                 lodged_on=lodged_on,
@@ -360,10 +383,10 @@ class JourneysApplication(Application[UUID]):
             ),
         )
 
-    def revise_during_appeal(self, claim_id: UUID, *, revised_on: date, award: Award) -> None:
+    def revise_during_appeal(self, claim_id: UUID, *, revised_on: date, award: Award) -> Recorded:
         """Revise the decision while an appeal is pending."""
         self._happened(revised_on=revised_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id, lambda c: c.revise_during_appeal(revised_on=revised_on, award=award)
         )
 
@@ -376,10 +399,10 @@ class JourneysApplication(Application[UUID]):
         award: Award | None,
         judge: Actor,
         reason: str,
-    ) -> None:
+    ) -> Recorded:
         """Record the tribunal's decision."""
         self._happened(decided_on=decided_on)
-        self._change_claim(
+        return self._change_claim(
             claim_id,
             lambda c: c.record_appeal_outcome(
                 decided_on=decided_on, allowed=allowed, award=award, judge=judge, reason=reason

@@ -28,6 +28,32 @@ class Settings(BaseSettings):
     command_attempts: int = Field(
         default=3, ge=1, description="How often a command is tried when it hits a conflict"
     )
+    views_sqlite_path: Path | None = Field(
+        default=None,
+        description="The embedded views file (default: beside the event store, *-views.sqlite3)",
+    )
+    projection_batch_size: int = Field(
+        default=1000, ge=1, le=100_000, description="Events applied per view transaction"
+    )
+    projection_poll_seconds: float = Field(
+        default=0.2, gt=0, description="How often an idle projection runner looks for events"
+    )
+    read_wait_seconds: float = Field(
+        default=5.0, ge=0, le=60, description="The longest a view read waits for a position"
+    )
+    token_secret: str = Field(
+        default="journeys-development-secret-change-me!",
+        min_length=32,
+        description="The HMAC key that signs bearer tokens (set a real one in production)",
+    )
+    token_ttl_seconds: int = Field(default=3600, ge=60, description="How long a token lives")
+
+    @property
+    def views_path(self) -> Path:
+        """Where the embedded views live."""
+        if self.views_sqlite_path is not None:
+            return self.views_sqlite_path
+        return self.sqlite_path.with_name(f"{self.sqlite_path.stem}-views.sqlite3")
 
     @property
     def uses_postgres(self) -> bool:

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from services.bootstrap import Journeys, build
+from adapters.bootstrap import Journeys, build
 from services.clock import SimulatedClock
 from services.settings import Settings
 

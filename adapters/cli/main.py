@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from adapters.bootstrap import Journeys, build
 from adapters.demo.population import Population
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
 from domain.errors import DomainError
-from services.bootstrap import Journeys, build
 from services.clock import SimulatedClock
 from services.log import read_log
 from services.settings import Settings

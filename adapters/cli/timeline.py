@@ -15,8 +15,7 @@ from rich.text import Text
 
 from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
-from domain.decisions import Decision
-from services.audit import decisions_in
+from domain.decisions import Decision, decisions_in
 
 _HIDDEN = {
     "originator_id",

@@ -194,7 +194,7 @@ class Population:
                     name=name,
                     date_of_birth=date_of_birth,
                     contact_preferences=preferences,
-                )
+                ).id
             except CustomerAlreadyRegistered:
                 continue  # another run already used this NINO: draw again
             self.stats.customers += 1
@@ -252,7 +252,7 @@ class Population:
             channel=self.rng.choice(list(ClaimChannel)),
             claimant_role=role,
             claim_date=self._today(),
-        )
+        ).id
 
     def _questionnaire_and_assessment(
         self, claim_id: UUID, stop_after: str = ""
@@ -412,7 +412,7 @@ class Population:
             channel=self.rng.choice(list(ClaimChannel)),
             claimant_role=ClaimantRole.CUSTOMER,
             claim_date=self._today(),
-        )
+        ).id
         yield self._later(10, 50)
         entitled = self.rng.random() < 0.7
         self.application.decide_entitlement(

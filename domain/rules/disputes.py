@@ -62,6 +62,15 @@ class ReconsiderationTimeliness(ValueObject):
     timeliness: Timeliness
 
 
+def _ordinary_reconsideration_deadline(
+    notified_on: date, statement_of_reasons_requested: bool, limits: ReconsiderationLimits
+) -> date:
+    deadline = within_months_of(notified_on, limits.months)
+    if statement_of_reasons_requested:
+        deadline += timedelta(days=limits.statement_of_reasons_extra_days)
+    return deadline
+
+
 def _reconsideration(
     request: ReconsiderationRequest, limits: ReconsiderationLimits
 ) -> Evaluation[ReconsiderationTimeliness]:
@@ -71,7 +80,7 @@ def _reconsideration(
         f"{limits.months} month(s), by {deadline.isoformat()}."
     ]
     if request.statement_of_reasons_requested:
-        deadline += timedelta(days=limits.statement_of_reasons_extra_days)
+        deadline = _ordinary_reconsideration_deadline(request.decision_notified_on, True, limits)
         reasons.append(
             f"A written statement of reasons was asked for: "
             f"{limits.statement_of_reasons_extra_days} more days, to {deadline.isoformat()}."
@@ -157,6 +166,18 @@ class AppealTimeliness(ValueObject):
     deadline: date
     furthest_extension: date
     timeliness: Timeliness
+
+
+def reconsideration_deadline(notified_on: date, statement_of_reasons_requested: bool) -> date:
+    """The last day to ask for an MR without needing a good reason (the rule in force then)."""
+    limits = MANDATORY_RECONSIDERATION_TIME_LIMIT.version_in_force(notified_on).parameters
+    return _ordinary_reconsideration_deadline(notified_on, statement_of_reasons_requested, limits)
+
+
+def appeal_deadline(reconsideration_notice_sent_on: date) -> date:
+    """The last day to appeal to the tribunal without an extension (the rule in force then)."""
+    limits = APPEAL_TIME_LIMIT.version_in_force(reconsideration_notice_sent_on).parameters
+    return within_months_of(reconsideration_notice_sent_on, limits.months)
 
 
 def _appeal(request: AppealRequest, limits: AppealLimits) -> Evaluation[AppealTimeliness]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from services.bootstrap import Journeys, build
+from adapters.bootstrap import Journeys, build
 from services.clock import SimulatedClock
 from services.settings import Settings
 

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from datetime import date
 from uuid import UUID
 
+from adapters.bootstrap import Journeys
 from domain.claim import Award
 from domain.periods import add_calendar_months
 from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVITIES, Rate
 from domain.values import Actor, BenefitType, ClaimantRole, ClaimChannel
-from services.bootstrap import Journeys
 
 DECISION_MAKER = Actor.caseworker("DM-1001")
 HEALTH_PROFESSIONAL = Actor.caseworker("HP-2002")
@@ -61,7 +61,7 @@ def pip_award(daily_living: Rate, mobility: Rate, starts_on: date, months: int =
 
 def register(journeys: Journeys, *, born: date = date(1985, 3, 14), name: str = "Ada") -> UUID:
     """Register a fresh customer and return their id."""
-    return journeys.application.register_customer(nino=new_nino(), name=name, date_of_birth=born)
+    return journeys.application.register_customer(nino=new_nino(), name=name, date_of_birth=born).id
 
 
 def start_claim(
@@ -74,7 +74,7 @@ def start_claim(
         channel=ClaimChannel.PHONE,
         claimant_role=ClaimantRole.CUSTOMER,
         claim_date=claim_date or journeys.clock.today(),
-    )
+    ).id
 
 
 def pip_claim_awaiting_assessment(journeys: Journeys, customer_id: UUID) -> UUID:

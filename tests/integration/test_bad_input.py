@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from adapters.bootstrap import Journeys
 from domain.claim import ClaimStatus, DisputeStage
 from domain.errors import (
     ClaimWithdrawn,
@@ -21,7 +22,6 @@ from domain.errors import (
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import Rate
 from domain.values import BenefitType, ClaimantRole, ClaimChannel
-from services.bootstrap import Journeys
 from services.clock import SimulatedClock
 from services.errors import ClaimNotFound, CustomerAlreadyRegistered, DateInFuture
 from tests.integration.helpers import (
@@ -233,7 +233,7 @@ def test_registering_the_same_national_insurance_number_twice_is_refused(
     app = journeys.application
     customer_id = app.register_customer(
         nino="AB123456C", name="Ada", date_of_birth=date(1985, 3, 14)
-    )
+    ).id
     for spelling in ("AB123456C", "ab 12 34 56 c"):
         with (
             nothing_appended(journeys),
@@ -302,9 +302,10 @@ def test_a_pip_decision_dated_before_the_assessment_it_rests_on_is_refused(
             starts_on=date(2026, 1, 5),
             ends_on=date(2028, 1, 4),
         )
-    decided = app.decide_pip_award(
+    app.decide_pip_award(
         claim_id, decided_on=clock.today(), starts_on=date(2026, 1, 5), ends_on=date(2028, 1, 4)
     )
+    decided = app.claim(claim_id)
     assert decided.decision_notified_on == clock.today()
 
 

@@ -11,10 +11,10 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import RecordConflictError
 
+from adapters.bootstrap import Journeys
 from domain.aggregate import recording_at
 from domain.customer import Customer
 from domain.values import BenefitType, SupportDuration, SupportMarker, SupportNeed
-from services.bootstrap import Journeys
 from services.clock import SimulatedClock
 from services.errors import ConcurrentUpdate, CustomerAlreadyRegistered
 from tests.integration.conftest import OpenSystem
@@ -203,7 +203,7 @@ def test_two_instances_registering_the_same_person_at_once_register_them_once(
             outcomes.append(
                 system.application.register_customer(
                     nino=nino, name="Ada", date_of_birth=clock.today() - timedelta(days=9000)
-                )
+                ).id
             )
         except CustomerAlreadyRegistered as refused:
             outcomes.append(refused)

@@ -15,10 +15,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from psycopg import sql
 
+from adapters.bootstrap import Journeys
 from domain.aggregate import recording_at
 from domain.claim import Award, Claim, ClaimStatus, DisputeStage, RatesOverride
 from domain.customer import Customer
-from domain.decisions import Decision
+from domain.decisions import Decision, decisions_in
 from domain.errors import DomainError
 from domain.periods import add_calendar_months
 from domain.rules import rerun
@@ -37,8 +38,6 @@ from domain.values import (
     SupportMarker,
     SupportNeed,
 )
-from services.audit import decisions_in
-from services.bootstrap import Journeys
 from services.clock import SimulatedClock
 from services.settings import Settings
 from tests.integration.conftest import OpenSystem

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from adapters.bootstrap import Journeys
 from domain.claim import Award, Claim, ClaimStatus, DisallowanceGrounds, DisputeStage
 from domain.customer import Customer
 from domain.errors import (
@@ -25,7 +26,6 @@ from domain.values import (
     SupportMarker,
     SupportNeed,
 )
-from services.bootstrap import Journeys
 from services.clock import SimulatedClock
 from tests.integration.conftest import OpenSystem
 from tests.integration.helpers import (
@@ -51,7 +51,7 @@ def test_a_pip_claim_runs_from_claim_to_a_lapsed_appeal_and_reloads_unchanged(
     app = journeys.application
     customer_id = app.register_customer(
         nino="ab 12 34 56 c", name="  Ada Lovelace ", date_of_birth=date(1985, 3, 14)
-    )
+    ).id
     assert customer_id == customer_id_for("AB123456C")
     customer = app.customer(customer_id)
     assert (customer.nino, customer.name) == ("AB123456C", "Ada Lovelace")
@@ -62,7 +62,7 @@ def test_a_pip_claim_runs_from_claim_to_a_lapsed_appeal_and_reloads_unchanged(
         channel=ClaimChannel.PHONE,
         claimant_role=ClaimantRole.CUSTOMER,
         claim_date=date(2026, 1, 5),
-    )
+    ).id
     claim = app.claim(claim_id)
     assert claim.status is ClaimStatus.STARTED
     assert claim.customer_id == customer_id
@@ -107,9 +107,10 @@ def test_a_pip_claim_runs_from_claim_to_a_lapsed_appeal_and_reloads_unchanged(
     assert claim.points.daily_living == daily_living
 
     clock.set(at(date(2026, 2, 23)))
-    decided = app.decide_pip_award(
+    app.decide_pip_award(
         claim_id, decided_on=date(2026, 2, 23), starts_on=date(2026, 1, 5), ends_on=date(2028, 1, 4)
     )
+    decided = app.claim(claim_id)
     # 9 daily living points: standard rate; 4 mobility points: no award.
     assert decided.status is ClaimStatus.AWARDED
     assert decided.award == Award(

@@ -10,7 +10,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
-from services.bootstrap import InvalidDatabaseUrl, Journeys, build, event_store_environment
+from adapters.bootstrap import InvalidDatabaseUrl, Journeys, build, event_store_environment
 from services.clock import SimulatedClock
 from services.settings import Settings
 from tests.integration.helpers import register

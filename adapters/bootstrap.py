@@ -6,9 +6,18 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+from adapters.views.postgres import PostgresViewStore
+from adapters.views.sqlite import SQLiteViewStore
+from projections.ledger import DecisionLedgerProjection
+from projections.runner import ProjectionRunner
+from projections.self_service import SelfServiceProjection
+from projections.store import ViewStore
+from projections.timeline import TimelineProjection
+from projections.worklists import WorklistProjection
 from services.audit import DecisionLedger
 from services.clock import Clock, SystemClock
 from services.journeys import JourneysApplication
+from services.log import ApplicationLog
 from services.settings import Settings
 
 
@@ -51,17 +60,38 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+def postgres_conninfo(database_url: str) -> str:
+    """The URL as libpq takes it (without a SQLAlchemy-style +driver suffix)."""
+    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def build_view_store(settings: Settings) -> ViewStore:
+    """The view store beside the event store: PostgreSQL when configured, else SQLite."""
+    if settings.database_url:
+        event_store_environment(settings)  # the same URL checks, the same clear errors
+        return PostgresViewStore(
+            postgres_conninfo(settings.database_url),
+            schema=settings.postgres_schema,
+            pool_size=settings.postgres_pool_size,
+        )
+    return SQLiteViewStore(settings.views_path)
+
+
 @dataclass
 class Journeys:
-    """The assembled system: the application, its clock and the decision ledger."""
+    """The assembled system: the application, its clock, the ledger, the views and their runner."""
 
     settings: Settings
     clock: Clock
     application: JourneysApplication
     ledger: DecisionLedger
+    views: ViewStore
+    projections: ProjectionRunner
 
     def close(self) -> None:
-        """Release database connections."""
+        """Stop following the log and release database connections."""
+        self.projections.stop()
+        self.views.close()
         self.application.close()
 
     def __enter__(self) -> Journeys:
@@ -85,9 +115,24 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         clock=clock,
         command_attempts=settings.command_attempts,
     )
+    views = build_view_store(settings)
+    runner = ProjectionRunner(
+        ApplicationLog(application),
+        views,
+        [
+            SelfServiceProjection(),
+            TimelineProjection(),
+            WorklistProjection(),
+            DecisionLedgerProjection(),
+        ],
+        batch_size=settings.projection_batch_size,
+        poll_interval=settings.projection_poll_seconds,
+    )
     return Journeys(
         settings=settings,
         clock=clock,
         application=application,
         ledger=DecisionLedger(application),
+        views=views,
+        projections=runner,
     )

@@ -1,0 +1,80 @@
+"""What a projection is: a name, its tables, and how a batch of logged events changes them."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar, Protocol
+from uuid import UUID
+
+from domain.aggregate import JourneyAggregate
+from domain.claim import Claim
+from domain.customer import Customer
+from projections.store import ClaimOwner, ViewBatch
+
+
+class LoggedEvent(Protocol):
+    """A domain event with its position in the log."""
+
+    @property
+    def position(self) -> int:
+        """The event's log position (notification id)."""
+        ...
+
+    @property
+    def event(self) -> JourneyAggregate.Event:
+        """The domain event."""
+        ...
+
+
+class EventLog(Protocol):
+    """The log the projections follow (implemented over the event store)."""
+
+    def read(self, after: int, limit: int) -> Sequence[LoggedEvent]:
+        """Up to `limit` events after a position, in log order."""
+        ...
+
+    def last_position(self) -> int:
+        """The position of the newest event (0 when the log is empty)."""
+        ...
+
+
+class Projection(ABC):
+    """A read model built from the log; every batch is one tracked transaction."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+        """Change the view for events, in log order, inside one batch."""
+
+
+def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
+    """The customer an event concerns (claims are looked up by the claim's start)."""
+    event = logged.event
+    if isinstance(event, Customer.Event):
+        return event.originator_id
+    if isinstance(event, Claim.Started):
+        owner = ClaimOwner(customer_id=event.customer_id, benefit=event.benefit.value)
+        batch.record_claim_owner(event.originator_id, owner)
+        return event.customer_id
+    claim = batch.claim_owner(event.originator_id)
+    return claim.customer_id if claim is not None else None
+
+
+def effective_date_of(event: JourneyAggregate.Event) -> date | None:
+    """The date the fact took effect, for events that describe one."""
+    value = getattr(event, "effective_date", None)
+    return value if isinstance(value, date) else None
+
+
+def event_kind(event: JourneyAggregate.Event) -> str:
+    """Aggregate.Event, e.g. Claim.AwardDecided."""
+    return type(event).__qualname__
+
+
+def long_date(day: date) -> str:
+    """A date as people write it: 2 May 2026."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"

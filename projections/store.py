@@ -1,0 +1,119 @@
+"""The view store port: batches of view changes written with their tracking position."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from projections.model import (
+    LedgerEntry,
+    LedgerQuery,
+    Page,
+    SelfServiceView,
+    TimelineEntry,
+    TimelineQuery,
+    Worklist,
+    WorklistItem,
+)
+
+
+@dataclass(frozen=True)
+class ClaimOwner:
+    """Whose claim it is and to which benefit (from the claim's start)."""
+
+    customer_id: UUID
+    benefit: str
+
+
+class TrackingConflict(Exception):
+    """Another runner moved the projection's position first; this batch was not written."""
+
+
+class ViewBatch(ABC):
+    """One transaction of view changes; committed with the new tracking position or not at all.
+
+    Reads see the rows as they stand in the transaction; writes are buffered and sent
+    together when the batch commits, so a batch costs a handful of round trips.
+    """
+
+    @abstractmethod
+    def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
+        """Whose claim it is, if the claim's start has been seen."""
+
+    @abstractmethod
+    def record_claim_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
+        """Remember whose claim this is (idempotent: every projection may record it)."""
+
+    @abstractmethod
+    def self_service(self, customer_id: UUID) -> SelfServiceView | None:
+        """A customer's self-service document as stored."""
+
+    @abstractmethod
+    def put_self_service(self, view: SelfServiceView) -> None:
+        """Store a customer's self-service document."""
+
+    @abstractmethod
+    def add_timeline_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        """Append timeline rows."""
+
+    @abstractmethod
+    def put_worklist_item(self, item: WorklistItem) -> None:
+        """Put a claim on a worklist (replacing whatever list it was on)."""
+
+    @abstractmethod
+    def remove_worklist_item(self, claim_id: UUID) -> None:
+        """Take a claim off the worklists."""
+
+    @abstractmethod
+    def add_ledger_entries(self, entries: Sequence[LedgerEntry]) -> None:
+        """Append decision ledger rows."""
+
+    @abstractmethod
+    def advance_to(self, position: int) -> None:
+        """Set the position this batch brings the projection to."""
+
+
+class ViewStore(ABC):
+    """Where views live: written in tracked batches, read by the API and the CLI."""
+
+    @abstractmethod
+    def batch(self, projection: str, expected_position: int) -> AbstractContextManager[ViewBatch]:
+        """A transaction that commits only if the projection is still at expected_position."""
+
+    @abstractmethod
+    def position(self, projection: str) -> int:
+        """The last log position applied to a projection (0 when none)."""
+
+    @abstractmethod
+    def reset(self, projection: str, tables: Sequence[str]) -> None:
+        """Empty a projection's tables and set its position to 0, in one transaction."""
+
+    @abstractmethod
+    def read_self_service(self, customer_id: UUID) -> SelfServiceView | None:
+        """A customer's self-service document."""
+
+    @abstractmethod
+    def read_timeline(self, query: TimelineQuery, page: Page) -> tuple[list[TimelineEntry], int]:
+        """A page of a customer's timeline in log order, and how many entries match."""
+
+    @abstractmethod
+    def read_worklist(
+        self, worklist: Worklist, due_before: date | None, page: Page
+    ) -> tuple[list[WorklistItem], int]:
+        """A page of a worklist ordered by due date, and how many items match."""
+
+    @abstractmethod
+    def read_ledger(self, query: LedgerQuery, page: Page) -> tuple[list[LedgerEntry], int]:
+        """A page of recorded decisions in log order, and how many match."""
+
+    @abstractmethod
+    def count_rows(self, table: str) -> int:
+        """How many rows a view table holds (for checks and status)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
