@@ -8,10 +8,16 @@ from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 
 from domain.decisions import Decision, Reproduction, decisions_in
 from domain.rules import rerun
+from services.errors import NotFound
 from services.log import read_log
+
+
+class DecisionNotFound(NotFound):
+    """No decision is recorded at that log position."""
 
 
 @dataclass(frozen=True)
@@ -51,16 +57,27 @@ class DecisionLedger:
     def recorded_decisions(self, start: int = 1) -> Iterator[RecordedDecision]:
         """Every recorded decision, in log order, from a log position."""
         for notification in read_log(self._application, start=start, page_size=self._page_size):
-            event = self._application.mapper.to_domain_event(notification)
-            for decision in decisions_in(event):
-                yield RecordedDecision(
-                    log_position=notification.id,
-                    event_type=type(event).__qualname__,
-                    aggregate_id=event.originator_id,
-                    aggregate_version=event.originator_version,
-                    recorded_at=getattr(event, "timestamp"),  # noqa: B009 (not all types declare it)
-                    decision=decision,
-                )
+            yield from self._decisions_of(notification)
+
+    def decision_at(self, position: int, index: int = 0) -> RecordedDecision:
+        """The decision recorded at a log position (the index-th of that event's decisions)."""
+        page = self._application.recorder.select_notifications(start=position, limit=1)
+        found = list(self._decisions_of(page[0])) if page and page[0].id == position else []
+        if not 0 <= index < len(found):
+            raise DecisionNotFound(f"no decision {index} is recorded at log position {position}")
+        return found[index]
+
+    def _decisions_of(self, notification: Notification) -> Iterator[RecordedDecision]:
+        event = self._application.mapper.to_domain_event(notification)
+        for decision in decisions_in(event):
+            yield RecordedDecision(
+                log_position=notification.id,
+                event_type=type(event).__qualname__,
+                aggregate_id=event.originator_id,
+                aggregate_version=event.originator_version,
+                recorded_at=getattr(event, "timestamp"),  # noqa: B009 (not all types declare it)
+                decision=decision,
+            )
 
     def replay(self) -> ReplayReport:
         """Re-run every recorded decision and report which reproduce."""

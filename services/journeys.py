@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -64,10 +64,12 @@ class JourneysApplication(Application[UUID]):
 
     # -- loading and saving -------------------------------------------------------------
 
-    def _load(self, aggregate_id: UUID, kind: type[AggregateT]) -> AggregateT:
+    def _load(
+        self, aggregate_id: UUID, kind: type[AggregateT], version: int | None = None
+    ) -> AggregateT:
         not_found = CustomerNotFound if kind is Customer else ClaimNotFound
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise not_found(f"no {kind.__name__.lower()} with id {aggregate_id}") from None
         if not isinstance(aggregate, kind):
@@ -426,6 +428,29 @@ class JourneysApplication(Application[UUID]):
     def claim(self, claim_id: UUID) -> Claim:
         """The claim's current state."""
         return self._load(claim_id, Claim)
+
+    def known_at(self, customer_id: UUID, as_of: datetime) -> tuple[Customer, list[Claim]]:
+        """The customer and their claims as the department knew them at a recorded time."""
+        customer_version = self._last_version_recorded_by(customer_id, as_of)
+        if customer_version is None:
+            raise CustomerNotFound(
+                f"customer {customer_id} was not registered at {as_of.isoformat()}"
+            )
+        customer = self._load(customer_id, Customer, customer_version)
+        claims = []
+        for claim_id in customer.claims:
+            claim_version = self._last_version_recorded_by(claim_id, as_of)
+            if claim_version is not None:
+                claims.append(self._load(claim_id, Claim, claim_version))
+        return customer, claims
+
+    def _last_version_recorded_by(self, aggregate_id: UUID, as_of: datetime) -> int | None:
+        versions = [
+            event.originator_version
+            for event in self.events.get(aggregate_id)
+            if isinstance(event, JourneyAggregate.Event) and event.timestamp <= as_of
+        ]
+        return max(versions, default=None)
 
     def history(self, customer_id: UUID) -> Sequence[JourneyAggregate.Event]:
         """Every event of the customer and their claims, in the order they were recorded."""

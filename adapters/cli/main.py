@@ -1,4 +1,4 @@
-"""The `journeys` command line: the demo, a customer's timeline and the auditors' replay."""
+"""The `journeys` command line: demo, timelines, audit replay, views, API server and tokens."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.bootstrap import Journeys, build
+from adapters.cli.operations import openapi, projections_app, serve, token
+from adapters.cli.progress import apply_with_progress
 from adapters.demo.population import Population
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
@@ -31,6 +33,10 @@ customer_app = typer.Typer(help="Look at one customer.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check recorded decisions.", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 app.add_typer(audit_app, name="audit")
+app.add_typer(projections_app, name="projections")
+app.command()(serve)
+app.command()(token)
+app.command()(openapi)
 
 console = Console()
 
@@ -98,7 +104,7 @@ def demo(
             elapsed,
             stats.sample_ninos,
             stats.refused,
-            clock.today(),
+            population.until,
         )
 
 
@@ -164,8 +170,25 @@ def _summarise(
                 f"Try: [bold]journeys customer show {samples[kind]}[/bold]  "
                 f"({kind.replace('_', ' ')})"
             )
+    _build_views(system)
     if not report.all_reproduce:
         raise typer.Exit(code=1)
+
+
+def _build_views(system: Journeys) -> None:
+    runner = system.projections
+    read, seconds = apply_with_progress(
+        console, runner, "Building the views", lambda progress: runner.catch_up(progress=progress)
+    )
+    console.print(
+        f"Views brought up to date: {read} events in {seconds:.1f} s = "
+        f"[bold]{read / seconds if seconds else 0:.0f} events/second[/bold] "
+        "(self-service, timeline, worklists, decision ledger)."
+    )
+    console.print(
+        "Serve them: [bold]journeys serve[/bold] (API at http://127.0.0.1:8000/docs; "
+        "mint a token with [bold]journeys token --role caseworker[/bold])."
+    )
 
 
 def _all_customers(system: Journeys) -> list[Customer]:

@@ -1,0 +1,126 @@
+"""CLI commands for operators: projections, the API server, tokens and the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from adapters.bootstrap import build
+from adapters.cli.progress import apply_with_progress
+from adapters.http.app import create_app, token_issuer
+from adapters.http.auth import Role
+from domain.errors import DomainError
+from domain.identity import customer_id_for
+from projections.runner import Progress, UnknownProjection
+from services.settings import Settings
+
+console = Console()
+projections_app = typer.Typer(help="Rebuild and inspect the views.", no_args_is_help=True)
+
+
+@projections_app.command("rebuild")
+def rebuild(
+    name: str | None = typer.Argument(None, help="One projection (default: every projection)."),
+) -> None:
+    """Rebuild views from log position 0, with a progress bar; prints events/second."""
+    with build(Settings()) as system:
+        runner = system.projections
+        names = [name] if name else list(runner.projections)
+        for projection in names:
+
+            def rebuild_one(progress: Progress, projection: str = projection) -> int:
+                return runner.rebuild(projection, progress)
+
+            try:
+                read, seconds = apply_with_progress(
+                    console, runner, f"Rebuilding {projection}", rebuild_one
+                )
+            except UnknownProjection as error:
+                raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
+            rate = read / seconds if seconds else 0.0
+            console.print(
+                f"{projection}: {read} events in {seconds:.2f} s = "
+                f"[bold]{rate:.0f} events/second[/bold]"
+            )
+
+
+@projections_app.command("status")
+def status() -> None:
+    """Each projection's position and how far it lags behind the log."""
+    with build(Settings()) as system:
+        table = Table(title="Projections")
+        for column in ("Projection", "Position", "Log position", "Lag (events)"):
+            table.add_column(column, justify="left" if column == "Projection" else "right")
+        for row in system.projections.status():
+            table.add_row(row.name, str(row.position), str(row.log_position), str(row.lag))
+        console.print(table)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    projections: bool = typer.Option(
+        True, help="Follow the log and update the views in this process."
+    ),
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
+    import uvicorn
+
+    with build(Settings()) as system:
+        uvicorn.run(create_app(system, run_projections=projections), host=host, port=port)
+
+
+def token(
+    role: Annotated[Role, typer.Option(help="customer, caseworker or auditor.")],
+    customer: str | None = typer.Option(
+        None, help="The customer's National Insurance number (customer tokens only)."
+    ),
+    subject: str = typer.Option("local-user", help="Who the token is for (staff id)."),
+) -> None:
+    """Mint a bearer token for local use, signed with the configured secret."""
+    customer_id: UUID | None = None
+    if role is Role.CUSTOMER:
+        if customer is None:
+            raise typer.BadParameter(
+                "a customer token needs --customer NINO", param_hint="--customer"
+            )
+        try:
+            customer_id = customer_id_for(customer)
+        except DomainError as error:
+            raise typer.BadParameter(str(error), param_hint="--customer") from None
+    elif customer is not None:
+        raise typer.BadParameter("only customer tokens name a customer", param_hint="--customer")
+    with build(Settings()) as system:
+        subject_id = str(customer_id) if customer_id else subject
+        typer.echo(token_issuer(system).mint(role, subject_id, customer_id))
+
+
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the OpenAPI document of the HTTP API."""
+    text = openapi_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text)
+
+
+def openapi_text() -> str:
+    """The OpenAPI document as committed: sorted keys, two-space indent, final newline."""
+    # The document depends on the code only: build against a throwaway embedded store.
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        build(Settings(database_url=None, sqlite_path=Path(scratch) / "events.sqlite3")) as system,
+    ):
+        document = create_app(system, run_projections=False).openapi()
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"

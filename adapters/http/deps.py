@@ -1,0 +1,61 @@
+"""What every route needs: the assembled system, running commands, waiting for views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, Response, status
+
+from adapters.bootstrap import Journeys
+from adapters.http.auth import Principal
+from adapters.http.schemas import CommandAccepted
+from domain.aggregate import acting_as
+from services.journeys import Recorded
+
+POSITION_HEADER = "X-Journeys-Position"
+UNPROCESSABLE = 422  # named here: Starlette renamed its constant between releases
+
+
+def the_system(request: Request) -> Journeys:
+    """The system the app was built with."""
+    journeys: Journeys = request.app.state.journeys
+    return journeys
+
+
+System = Annotated[Journeys, Depends(the_system)]
+
+AfterPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="Wait (bounded) until the view includes this log position, e.g. the "
+        "position a command returned, so you read your own write",
+    ),
+]
+
+
+def run_command(
+    journeys: Journeys,
+    principal: Principal,
+    response: Response,
+    command: Callable[[], Recorded],
+) -> CommandAccepted:
+    """Run a command as the signed-in user and say where in the log it landed."""
+    with acting_as(principal.actor):
+        recorded = command()
+    journeys.projections.nudge()
+    response.headers[POSITION_HEADER] = str(recorded.position)
+    return CommandAccepted(id=recorded.id, position=recorded.position)
+
+
+def wait_for_views(journeys: Journeys, after_position: int | None) -> None:
+    """Hold a read until the views reach a position (503 with Retry-After if they do not)."""
+    if after_position is None:
+        return
+    if not journeys.projections.wait_for(after_position, journeys.settings.read_wait_seconds):
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"the views have not reached log position {after_position} yet; try again",
+            headers={"Retry-After": "1"},
+        )

@@ -1,0 +1,58 @@
+"""How refused commands and missing records become HTTP answers; nothing was appended."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from adapters.http.deps import UNPROCESSABLE
+from domain.errors import DomainError
+from projections.runner import UnknownProjection
+from services.errors import ConcurrentUpdate, CustomerAlreadyRegistered, NotFound
+
+
+def _problem(status_code: int, error: Exception, field: str | None = None) -> JSONResponse:
+    # The same shape as FastAPI's own 422s: a list of {loc, msg, type}.
+    location = ["body", field] if field else ["body"]
+    return JSONResponse(
+        status_code=status_code,
+        content={"detail": [{"loc": location, "msg": str(error), "type": type(error).__name__}]},
+    )
+
+
+def _field_named_in(message: str) -> str | None:
+    """Date errors start with the field they are about (e.g. 'claim_date 2027-01-01 is ...')."""
+    first = message.split(" ", 1)[0]
+    return first if first.replace("_", "").isalpha() and "_" in first else None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """404 for unknown records, 409 for conflicts, 422 for refused commands."""
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, error: NotFound) -> JSONResponse:
+        return JSONResponse(status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(error)})
+
+    @app.exception_handler(UnknownProjection)
+    async def unknown_projection(_: Request, error: UnknownProjection) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_404_NOT_FOUND, content={"detail": str(error.args[0])}
+        )
+
+    @app.exception_handler(ConcurrentUpdate)
+    async def conflict(_: Request, error: ConcurrentUpdate) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_409_CONFLICT,
+            content={"detail": str(error), "retryable": True},
+        )
+
+    @app.exception_handler(CustomerAlreadyRegistered)
+    async def already_registered(_: Request, error: CustomerAlreadyRegistered) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_409_CONFLICT,
+            content={"detail": str(error), "retryable": False},
+        )
+
+    @app.exception_handler(DomainError)
+    async def refused(_: Request, error: DomainError) -> JSONResponse:
+        return _problem(UNPROCESSABLE, error, _field_named_in(str(error)))

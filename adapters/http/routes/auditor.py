@@ -1,0 +1,154 @@
+"""Auditor routes (read-only): the decision ledger, history as known then, decision re-runs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+
+from adapters.http.auth import Auditor
+from adapters.http.deps import UNPROCESSABLE, AfterPosition, System, wait_for_views
+from adapters.http.schemas import (
+    ClaimAsKnown,
+    CustomerAsKnown,
+    DecisionReproduction,
+    KnownAt,
+    LedgerPage,
+)
+from domain.rules import rerun
+from projections.model import LedgerQuery, Page, TimelineQuery
+
+router = APIRouter(prefix="/audit", tags=["auditor"])
+
+
+def _outcome_filters(outcome: list[str]) -> dict[str, str]:
+    filters = {}
+    for pair in outcome:
+        field, separator, value = pair.partition(":")
+        if not separator or not field:
+            raise HTTPException(
+                UNPROCESSABLE,
+                [
+                    {
+                        "loc": ["query", "outcome"],
+                        "msg": f"{pair!r} is not field:value (e.g. eligible:true)",
+                        "type": "value_error",
+                    }
+                ],
+            )
+        filters[field] = value
+    return filters
+
+
+@router.get("/decisions")
+def decision_ledger(
+    principal: Auditor,
+    journeys: System,
+    rule_id: str | None = None,
+    rule_version: Annotated[int | None, Query(ge=1)] = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
+    outcome: Annotated[
+        list[str] | None,
+        Query(description="field:value the outcome must have, e.g. daily_living_rate:enhanced"),
+    ] = None,
+    customer_id: UUID | None = None,
+    automated: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    after_position: AfterPosition = None,
+) -> LedgerPage:
+    """Every recorded decision matching the filters, in log order."""
+    wait_for_views(journeys, after_position)
+    query = LedgerQuery(
+        rule_id=rule_id,
+        rule_version=rule_version,
+        decided_from=decided_from,
+        decided_to=decided_to,
+        outcome=_outcome_filters(outcome or []),
+        customer_id=customer_id,
+        automated=automated,
+    )
+    decisions, total = journeys.views.read_ledger(query, Page(limit=limit, offset=offset))
+    return LedgerPage(decisions=decisions, total=total, limit=limit, offset=offset)
+
+
+@router.get("/decisions/{position}/{index}/reproduction")
+def reproduce_decision(
+    position: int, index: int, principal: Auditor, journeys: System
+) -> DecisionReproduction:
+    """Re-run a recorded decision from its recorded inputs and say whether it reproduces."""
+    recorded = journeys.ledger.decision_at(position, index)
+    reproduction = rerun(recorded.decision)
+    return DecisionReproduction(
+        position=position,
+        index=index,
+        rule_id=reproduction.rule_id,
+        rule_version=reproduction.rule_version,
+        reproduces=reproduction.reproduces,
+        recorded_outcome=reproduction.recorded_outcome,
+        recomputed_outcome=reproduction.recomputed_outcome,
+        recomputed_reasons=list(reproduction.recomputed_reasons),
+    )
+
+
+@router.get("/customers/{customer_id}/known-at")
+def known_at(
+    customer_id: UUID,
+    as_of: Annotated[datetime, Query(description="a recorded time, e.g. 2026-03-01T00:00:00Z")],
+    principal: Auditor,
+    journeys: System,
+) -> KnownAt:
+    """What the department knew about a customer at a recorded time: state and events."""
+    if as_of.tzinfo is None:
+        raise HTTPException(
+            UNPROCESSABLE,
+            [
+                {
+                    "loc": ["query", "as_of"],
+                    "msg": "give a time zone (e.g. Z)",
+                    "type": "value_error",
+                }
+            ],
+        )
+    customer, claims = journeys.application.known_at(customer_id, as_of)
+    # The events known then are those recorded by then; the timeline must hold them all.
+    wait_for_views(journeys, journeys.projections.log.last_position())
+    query = TimelineQuery(customer_id=customer_id, recorded_to=as_of)
+    events, total = journeys.views.read_timeline(query, Page(limit=500))
+    while len(events) < total:
+        more, _ = journeys.views.read_timeline(query, Page(limit=500, offset=len(events)))
+        if not more:
+            break
+        events.extend(more)
+    return KnownAt(
+        as_of=as_of,
+        customer=CustomerAsKnown(
+            customer_id=customer.id,
+            nino=customer.nino,
+            name=customer.name,
+            date_of_birth=customer.date_of_birth,
+            date_of_death=customer.date_of_death,
+            appointee=customer.appointee.model_dump(mode="json") if customer.appointee else None,
+            support_markers=[m.model_dump(mode="json") for m in customer.support_markers.values()],
+            circumstances=[
+                {"effective_date": effective.isoformat(), "description": description}
+                for effective, description in customer.circumstances
+            ],
+        ),
+        claims=[
+            ClaimAsKnown(
+                claim_id=claim.id,
+                benefit=claim.benefit.value,
+                claim_date=claim.claim_date,
+                status=claim.status.value,
+                questionnaire_due_on=claim.questionnaire_due_on,
+                award=claim.award.model_dump(mode="json") if claim.award else None,
+                dispute=claim.dispute.value,
+            )
+            for claim in claims
+        ],
+        events=events,
+    )

@@ -1,0 +1,36 @@
+"""Operator routes: health, metrics and projection status (no personal data)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from adapters.http.deps import System
+from adapters.http.metrics import Metrics
+from adapters.http.schemas import Health
+from projections.model import ProjectionPosition
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health")
+def health(journeys: System) -> Health:
+    """The log and view stores answer; how far each projection has got."""
+    statuses = journeys.projections.status()
+    return Health(
+        status="ok",
+        log_position=statuses[0].log_position if statuses else 0,
+        projections={status.name: status.position for status in statuses},
+    )
+
+
+@router.get("/projections")
+def projections(journeys: System) -> list[ProjectionPosition]:
+    """Each projection's position and lag behind the log."""
+    return journeys.projections.status()
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus text: request counts and latency, projection positions and lag."""
+    registry: Metrics = request.app.state.metrics
+    return Response(registry.exposition(), media_type="text/plain; version=0.0.4")
