@@ -20,6 +20,7 @@ from adapters.demo.population import Population
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
 from domain.errors import DomainError
+from projections.model import Page, Worklist
 from services.clock import SimulatedClock
 from services.log import read_log
 from services.settings import Settings
@@ -170,12 +171,12 @@ def _summarise(
                 f"Try: [bold]journeys customer show {samples[kind]}[/bold]  "
                 f"({kind.replace('_', ' ')})"
             )
-    _build_views(system)
+    _build_views(system, simulated_until)
     if not report.all_reproduce:
         raise typer.Exit(code=1)
 
 
-def _build_views(system: Journeys) -> None:
+def _build_views(system: Journeys, simulated_until: date) -> None:
     runner = system.projections
     read, seconds = apply_with_progress(
         console, runner, "Building the views", lambda progress: runner.catch_up(progress=progress)
@@ -185,6 +186,14 @@ def _build_views(system: Journeys) -> None:
         f"[bold]{read / seconds if seconds else 0:.0f} events/second[/bold] "
         "(self-service, timeline, worklists, decision ledger)."
     )
+    worklists = Table(title=f"Caseworker worklists on {simulated_until.isoformat()}")
+    for column in ("Worklist", "Claims", "Overdue"):
+        worklists.add_column(column, justify="left" if column == "Worklist" else "right")
+    for worklist in Worklist:
+        _, waiting = system.views.read_worklist(worklist, None, Page(limit=1))
+        _, overdue = system.views.read_worklist(worklist, simulated_until, Page(limit=1))
+        worklists.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
+    console.print(worklists)
     console.print(
         "Serve them: [bold]journeys serve[/bold] (API at http://127.0.0.1:8000/docs; "
         "mint a token with [bold]journeys token --role caseworker[/bold])."

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -61,6 +63,21 @@ def status() -> None:
         for row in system.projections.status():
             table.add_row(row.name, str(row.position), str(row.log_position), str(row.lag))
         console.print(table)
+
+
+@projections_app.command("follow")
+def follow() -> None:
+    """Keep the views up to date as the log grows, until interrupted (SIGINT or SIGTERM)."""
+    with build(Settings()) as system:
+        stop = threading.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signal_number, lambda *_: stop.set())
+        system.projections.start()
+        console.print("Following the log; Ctrl-C to stop.")
+        while not stop.wait(10):
+            lag = max((row.lag for row in system.projections.status()), default=0)
+            console.print(f"lag: {lag} events")
+        system.projections.stop()
 
 
 def serve(
