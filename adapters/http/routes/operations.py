@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from adapters.http.deps import System
 from adapters.http.metrics import Metrics
@@ -12,10 +12,15 @@ from projections.model import ProjectionPosition
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/health")
+@router.get("/health", responses={503: {"description": "a store does not answer"}})
 def health(journeys: System) -> Health:
     """The log and view stores answer; how far each projection has got."""
-    statuses = journeys.projections.status()
+    try:
+        statuses = journeys.projections.status()
+    except Exception as error:  # any failure to reach a store means: not healthy
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, f"a store does not answer: {type(error).__name__}"
+        ) from None
     return Health(
         status="ok",
         log_position=statuses[0].log_position if statuses else 0,
