@@ -144,7 +144,9 @@ def _fold(view: SelfServiceView | None, logged: LoggedEvent) -> SelfServiceView 
     """The document after one event (None when the event does not concern a document)."""
     event = logged.event
     if isinstance(event, Customer.Registered):
-        return SelfServiceView(customer_id=event.originator_id, name=event.name, position=0)
+        return SelfServiceView(
+            customer_id=event.originator_id, name=event.name, position=logged.position
+        )
     if view is None:
         return None
     view = view.model_copy(update={"position": logged.position})

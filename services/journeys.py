@@ -154,40 +154,40 @@ class JourneysApplication(Application[UUID]):
         self, customer_id: UUID, preferences: ContactPreferences, effective: date
     ) -> Recorded:
         """Record how the customer wants to be contacted."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(
             customer_id, lambda c: c.change_contact_preferences(preferences, effective)
         )
 
     def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> Recorded:
         """Appoint someone to act for the customer."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
 
     def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> Recorded:
         """End the current appointment."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
 
     def add_support_marker(
         self, customer_id: UUID, marker: SupportMarker, effective: date
     ) -> Recorded:
         """Mark an additional-support need."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
 
     def remove_support_marker(
         self, customer_id: UUID, need: SupportNeed, effective: date
     ) -> Recorded:
         """Remove an additional-support need."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(
             customer_id, lambda c: c.remove_support_marker(need, effective)
         )
 
     def report_change(self, customer_id: UUID, description: str, effective: date) -> Recorded:
         """Record a change of circumstances from its effective date."""
-        self._happened(effective=effective)
+        self._happened(effective_date=effective)
         return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:

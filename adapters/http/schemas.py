@@ -257,6 +257,15 @@ class DecisionReproduction(BaseModel):
     recomputed_reasons: list[str]
 
 
+class ProjectionStatus(BaseModel):
+    """How far a projection has read the log and how far it lags behind."""
+
+    name: str
+    position: int
+    log_position: int
+    lag: int = Field(description="events in the log the projection has not applied yet")
+
+
 class Health(BaseModel):
     """Whether the service can reach its stores, and how far behind the views are."""
 

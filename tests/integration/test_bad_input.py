@@ -217,7 +217,7 @@ def test_dates_of_facts_after_today_are_refused_naming_the_field(
             claimant_role=ClaimantRole.CUSTOMER,
             claim_date=tomorrow,
         )
-    with nothing_appended(journeys), pytest.raises(DateInFuture, match="effective 2026-01-06"):
+    with nothing_appended(journeys), pytest.raises(DateInFuture, match="effective_date 2026-01-06"):
         app.report_change(customer_id, "starts a job next week", effective=tomorrow)
     with nothing_appended(journeys), pytest.raises(DateInFuture, match="issued_on"):
         app.issue_questionnaire(claim_id, issued_on=tomorrow)

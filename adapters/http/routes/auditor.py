@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
+from pydantic import AwareDatetime
 
 from adapters.http.auth import Auditor
 from adapters.http.deps import UNPROCESSABLE, AfterPosition, System, wait_for_views
@@ -97,7 +98,9 @@ def reproduce_decision(
 @router.get("/customers/{customer_id}/known-at")
 def known_at(
     customer_id: UUID,
-    as_of: Annotated[datetime, Query(description="a recorded time, e.g. 2026-03-01T00:00:00Z")],
+    as_of: Annotated[
+        AwareDatetime, Query(description="a recorded time with its zone, e.g. 2026-03-01T00:00:00Z")
+    ],
     principal: Auditor,
     journeys: System,
 ) -> KnownAt:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
 from adapters.http.auth import Caseworker, CaseworkerOrAuditor
 from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
@@ -83,8 +84,8 @@ def timeline(
     ] = None,
     effective_from: date | None = None,
     effective_to: date | None = None,
-    recorded_from: datetime | None = None,
-    recorded_to: datetime | None = None,
+    recorded_from: Annotated[AwareDatetime | None, Query(description="with a time zone")] = None,
+    recorded_to: Annotated[AwareDatetime | None, Query(description="with a time zone")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
     after_position: AfterPosition = None,

@@ -6,8 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from adapters.http.deps import System
 from adapters.http.metrics import Metrics
-from adapters.http.schemas import Health
-from projections.model import ProjectionPosition
+from adapters.http.schemas import Health, ProjectionStatus
 
 router = APIRouter(tags=["operations"])
 
@@ -29,9 +28,17 @@ def health(journeys: System) -> Health:
 
 
 @router.get("/projections")
-def projections(journeys: System) -> list[ProjectionPosition]:
+def projections(journeys: System) -> list[ProjectionStatus]:
     """Each projection's position and lag behind the log."""
-    return journeys.projections.status()
+    return [
+        ProjectionStatus(
+            name=status.name,
+            position=status.position,
+            log_position=status.log_position,
+            lag=status.lag,
+        )
+        for status in journeys.projections.status()
+    ]
 
 
 @router.get("/metrics", response_class=Response)
