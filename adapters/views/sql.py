@@ -172,13 +172,15 @@ class SqlViewStore(ViewStore):
     def reset(self, projection: str, tables: Sequence[str]) -> None:
         """Empty the projection's tables and its position together."""
         with self._transaction(write=True) as cursor:
+            # The tracking row first: it waits for a batch that holds the row's lock, so the
+            # tables are emptied after that batch commits, not before (which kept its rows).
+            cursor.execute(
+                self.t("DELETE FROM {p}view_tracking WHERE projection = ?"), (projection,)
+            )
             for table in tables:
                 if table not in TABLES:
                     raise ValueError(f"not a view table: {table}")
                 cursor.execute(self.t(f"DELETE FROM {{p}}{table}"))
-            cursor.execute(
-                self.t("DELETE FROM {p}view_tracking WHERE projection = ?"), (projection,)
-            )
 
     # -- reading ------------------------------------------------------------------------------
 
