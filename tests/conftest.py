@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -33,9 +34,9 @@ def postgres_url() -> str:
     return _test_database_url()
 
 
-@pytest.fixture
-def postgres_schema(postgres_url: str) -> Iterator[str]:
-    """A fresh schema for one test, dropped afterwards."""
+@contextmanager
+def scratch_schema(postgres_url: str) -> Iterator[str]:
+    """A PostgreSQL schema that exists for the block only."""
     schema = f"journeys_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
@@ -46,6 +47,13 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
             connection.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
             )
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh schema for one test, dropped afterwards."""
+    with scratch_schema(postgres_url) as schema:
+        yield schema
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -12,9 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-
 from adapters.bootstrap import Journeys, postgres_conninfo
 from adapters.demo.population import Population
 from adapters.views.postgres import PostgresViewStore
@@ -28,6 +25,7 @@ from projections.runner import ProjectionRunner
 from projections.store import ViewStore
 from services.clock import SimulatedClock
 from services.settings import Settings
+from tests.conftest import scratch_schema
 
 PROJECTIONS = ("self_service", "timeline", "worklists", "decision_ledger")
 
@@ -82,21 +80,6 @@ def execute(store: ViewStore, statement: str, params: tuple[Any, ...] = ()) -> N
 def positions(store: ViewStore) -> dict[str, int]:
     """Every projection's tracking position."""
     return {name: store.position(name) for name in PROJECTIONS}
-
-
-@contextmanager
-def scratch_schema(postgres_url: str) -> Iterator[str]:
-    """A PostgreSQL schema that exists for the block only."""
-    schema = f"journeys_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield schema
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
-            )
 
 
 @contextmanager
