@@ -31,8 +31,10 @@ class WorklistProjection(Projection):
         for logged in events:
             event = logged.event
             owner_of(logged, batch)  # remembers whose claim a Started event opens
+            # Customer events (a death included) leave the lists alone: a deceased customer's
+            # claims stay listed, because someone must still close them.
             if not isinstance(event, Claim.Event):
-                continue  # claims of the deceased stay listed: someone must close them
+                continue
             if _closes_the_step(event):
                 batch.remove_worklist_item(event.originator_id)
                 continue

@@ -49,6 +49,11 @@ def run_command(
     return CommandAccepted(id=recorded.id, position=recorded.position)
 
 
+def unprocessable(location: list[str], message: str) -> HTTPException:
+    """A 422 shaped like FastAPI's own: one {loc, msg, type} naming the refused field."""
+    return HTTPException(UNPROCESSABLE, [{"loc": location, "msg": message, "type": "value_error"}])
+
+
 def wait_for_views(journeys: Journeys, after_position: int | None) -> None:
     """Hold a read until the views reach a position (503 with Retry-After if they do not)."""
     if after_position is None:

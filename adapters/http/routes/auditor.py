@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Auditor
-from adapters.http.deps import UNPROCESSABLE, AfterPosition, System, wait_for_views
+from adapters.http.deps import AfterPosition, System, unprocessable, wait_for_views
 from adapters.http.schemas import (
     ClaimAsKnown,
     CustomerAsKnown,
@@ -29,15 +29,8 @@ def _outcome_filters(outcome: list[str]) -> dict[str, str]:
     for pair in outcome:
         field, separator, value = pair.partition(":")
         if not separator or not field:
-            raise HTTPException(
-                UNPROCESSABLE,
-                [
-                    {
-                        "loc": ["query", "outcome"],
-                        "msg": f"{pair!r} is not field:value (e.g. eligible:true)",
-                        "type": "value_error",
-                    }
-                ],
+            raise unprocessable(
+                ["query", "outcome"], f"{pair!r} is not field:value (e.g. eligible:true)"
             )
         filters[field] = value
     return filters
@@ -105,17 +98,6 @@ def known_at(
     journeys: System,
 ) -> KnownAt:
     """What the department knew about a customer at a recorded time: state and events."""
-    if as_of.tzinfo is None:
-        raise HTTPException(
-            UNPROCESSABLE,
-            [
-                {
-                    "loc": ["query", "as_of"],
-                    "msg": "give a time zone (e.g. Z)",
-                    "type": "value_error",
-                }
-            ],
-        )
     customer, claims = journeys.application.known_at(customer_id, as_of)
     # The events known then are those recorded by then; the timeline must hold them all.
     wait_for_views(journeys, journeys.projections.log.last_position())

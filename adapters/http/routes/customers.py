@@ -12,7 +12,13 @@ from fastapi import APIRouter, HTTPException, Response, status
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Customer as SignedInCustomer
 from adapters.http.auth import CustomerOrCaseworker, Principal, Role, require_own_record
-from adapters.http.deps import UNPROCESSABLE, AfterPosition, System, run_command, wait_for_views
+from adapters.http.deps import (
+    AfterPosition,
+    System,
+    run_command,
+    unprocessable,
+    wait_for_views,
+)
 from adapters.http.schemas import (
     CommandAccepted,
     ReportChange,
@@ -71,15 +77,9 @@ def start_claim(
     """Start a claim."""
     require_own_record(principal, customer_id)
     if principal.role is Role.CUSTOMER and body.claimant_role is not ClaimantRole.CUSTOMER:
-        raise HTTPException(
-            UNPROCESSABLE,
-            [
-                {
-                    "loc": ["body", "claimant_role"],
-                    "msg": "customers claim for themselves: claimant_role must be 'customer'",
-                    "type": "value_error",
-                }
-            ],
+        raise unprocessable(
+            ["body", "claimant_role"],
+            "customers claim for themselves: claimant_role must be 'customer'",
         )
     return run_command(
         journeys,
