@@ -6,6 +6,13 @@ from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import get_topic
+
+from adapters.event_store.postgres import OneTripPostgresRecorder
+from adapters.log_listener import PostgresLogListener
+from adapters.uprating.postgres import PostgresAwardIndex, PostgresCopyWriter
+from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from projections.ledger import DecisionLedgerProjection
@@ -19,6 +26,7 @@ from services.clock import Clock, SystemClock
 from services.journeys import JourneysApplication
 from services.log import ApplicationLog
 from services.settings import Settings
+from services.uprating import AnnualUprating, RecorderEventWriter
 
 
 class InvalidDatabaseUrl(ValueError):
@@ -57,6 +65,7 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
         "POSTGRES_CONNECT_TIMEOUT": "10",
+        "APPLICATION_RECORDER_TOPIC": get_topic(OneTripPostgresRecorder),
     }
 
 
@@ -77,6 +86,19 @@ def build_view_store(settings: Settings) -> ViewStore:
     return SQLiteViewStore(settings.views_path)
 
 
+def build_uprating(settings: Settings, application: JourneysApplication) -> AnnualUprating:
+    """The annual uprating: COPY into PostgreSQL, the recorder's own inserts elsewhere."""
+    recorder = application.recorder
+    if isinstance(recorder, PostgresApplicationRecorder):
+        return AnnualUprating(
+            application, PostgresAwardIndex(recorder), PostgresCopyWriter(recorder)
+        )
+    index_path = settings.sqlite_path.with_name(f"{settings.sqlite_path.stem}-uprating.sqlite3")
+    return AnnualUprating(
+        application, SQLiteAwardIndex(index_path), RecorderEventWriter(application)
+    )
+
+
 @dataclass
 class Journeys:
     """The assembled system: the application, its clock, the ledger, the views and their runner."""
@@ -87,11 +109,13 @@ class Journeys:
     ledger: DecisionLedger
     views: ViewStore
     projections: ProjectionRunner
+    uprating: AnnualUprating
 
     def close(self) -> None:
         """Stop following the log and release database connections."""
         self.projections.stop()
         self.views.close()
+        self.uprating.index.close()
         self.application.close()
 
     def __enter__(self) -> Journeys:
@@ -114,8 +138,15 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         env=event_store_environment(settings),
         clock=clock,
         command_attempts=settings.command_attempts,
+        group_commit=settings.group_commit,
+        recent_aggregates=settings.aggregate_cache_size,
     )
     views = build_view_store(settings)
+    new_events = None
+    if settings.database_url:
+        channel = getattr(application.recorder, "channel_name", None)
+        if isinstance(channel, str):
+            new_events = PostgresLogListener(postgres_conninfo(settings.database_url), channel)
     runner = ProjectionRunner(
         ApplicationLog(application),
         views,
@@ -127,6 +158,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         ],
         batch_size=settings.projection_batch_size,
         poll_interval=settings.projection_poll_seconds,
+        new_events=new_events,
     )
     return Journeys(
         settings=settings,
@@ -135,4 +167,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         ledger=DecisionLedger(application),
         views=views,
         projections=runner,
+        uprating=build_uprating(settings, application),
     )

@@ -17,13 +17,19 @@ from domain.errors import (
     AppealOutOfTime,
     AssessmentMissing,
     AssessmentNotAllowed,
+    AwardAlreadyUprated,
+    AwardEnded,
+    AwardNotEntitled,
+    AwardNotStarted,
     ClaimAlreadyDecided,
     ClaimHistoryInconsistent,
     ClaimNotOpen,
     ClaimWithdrawn,
+    DomainError,
     InvalidAwardPeriod,
     InvalidClaimDate,
     MissingDescription,
+    NoAward,
     NoDecisionToDispute,
     NoReconsiderationPending,
     QuestionnaireNotOutstanding,
@@ -44,12 +50,14 @@ from domain.rules.disputes import (
     RevisionFacts,
 )
 from domain.rules.eligibility import PIP_AGE_TEST, ClaimantAge, award_length_problem
+from domain.rules.framework import Decided
 from domain.rules.pip_assessment import (
     PIP_COMPONENT_RATES,
     AssessmentPoints,
     Rate,
     validate_points,
 )
+from domain.rules.pip_rates import PIP_WEEKLY_RATES, RatesOnDate, WeeklyAmounts
 from domain.rules.questionnaire import (
     PIP2_NEGATIVE_DETERMINATION,
     PIP2_RETURN_DATE,
@@ -135,6 +143,41 @@ class Award(ValueObject):
         return cls(entitled=False)
 
 
+def uprating_refusal(
+    benefit: BenefitType, award: Award | None, uprated_on: date | None, on: date
+) -> DomainError | None:
+    """Why an award cannot be uprated on a date (None when it can): the one test for both paths."""
+    if benefit is not BenefitType.PIP:
+        return WrongBenefitForCommand(f"cannot uprate: this is a {benefit.value} claim")
+    if award is None:
+        return NoAward("cannot uprate: the claim has no award (it has not been decided)")
+    if not award.entitled:
+        return AwardNotEntitled("cannot uprate: the decision gives no entitlement")
+    if award.starts_on is not None and award.starts_on > on:
+        return AwardNotStarted(
+            f"cannot uprate on {on.isoformat()}: the award starts on {award.starts_on.isoformat()}"
+        )
+    if award.ends_on is not None and award.ends_on < on:
+        return AwardEnded(
+            f"cannot uprate on {on.isoformat()}: the award ended on {award.ends_on.isoformat()}"
+        )
+    if uprated_on is not None and uprated_on >= on:
+        return AwardAlreadyUprated(
+            f"the award was already uprated on {uprated_on.isoformat()}"
+            + ("" if uprated_on == on else f", after {on.isoformat()}")
+        )
+    return None
+
+
+def uprating_decision(award: Award, award_event: EventRef, on: date) -> Decided[WeeklyAmounts]:
+    """The weekly amounts of an award from a date, by the rate table in force on that date."""
+    return PIP_WEEKLY_RATES.decide(
+        RatesOnDate(daily_living=award.daily_living, mobility=award.mobility, on=on),
+        on=on,
+        sources={"award": award_event},
+    )
+
+
 class RatesOverride(ValueObject):
     """A decision maker replaces the rates the points gave, with a reason."""
 
@@ -218,6 +261,9 @@ class Claim(JourneyAggregate):
         self.assessed_on: date | None = None
         self.assessment_event: EventRef | None = None
         self.award: Award | None = None
+        self.award_event: EventRef | None = None
+        self.weekly_amounts: WeeklyAmounts | None = None
+        self.uprated_on: date | None = None
         self.decision_notified_on: date | None = None
         self.decision_event: EventRef | None = None
         self.disallowance_grounds: DisallowanceGrounds | None = None
@@ -345,7 +391,7 @@ class Claim(JourneyAggregate):
     ) -> None:
         self.status = ClaimStatus.DISALLOWED
         self.disallowance_grounds = grounds
-        self.award = Award.nil()
+        self._set_award(Award.nil())
         self.decision_notified_on = effective_date
         self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
@@ -489,10 +535,17 @@ class Claim(JourneyAggregate):
         if problem is not None:
             raise InvalidAwardPeriod(problem)
 
+    def _set_award(self, award: Award) -> None:
+        # Called inside the event that makes the award: earlier upratings no longer apply.
+        self.award = award
+        self.award_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+        self.weekly_amounts = None
+        self.uprated_on = None
+
     @event(AwardDecided)
     def _award_decided(self, effective_date: date, decision: Decision, award: Award) -> None:
         self.status = ClaimStatus.AWARDED if award.entitled else ClaimStatus.NOT_AWARDED
-        self.award = award
+        self._set_award(award)
         self.decision_notified_on = effective_date
         self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
@@ -656,7 +709,8 @@ class Claim(JourneyAggregate):
         self._apply_award(award)
 
     def _apply_award(self, award: Award) -> None:
-        self.award = award
+        if award != self.award:
+            self._set_award(award)
         if self.status is not ClaimStatus.DISALLOWED or award.entitled:
             self.status = ClaimStatus.AWARDED if award.entitled else ClaimStatus.NOT_AWARDED
 
@@ -798,3 +852,30 @@ class Claim(JourneyAggregate):
     ) -> None:
         self.dispute = DisputeStage.APPEAL_DECIDED
         self._apply_award(award)
+
+    # -- annual uprating ----------------------------------------------------------------------
+
+    class AwardUprated(JourneyAggregate.Event):
+        """The award's weekly amounts from the uprating date, by the rate table then in force."""
+
+        effective_date: date
+        weekly_amounts: WeeklyAmounts
+        decision: Decision
+
+    def uprate_award(self, on: date) -> None:
+        """Set the weekly amounts of the award in payment on the uprating date."""
+        refusal = uprating_refusal(self.benefit, self.award, self.uprated_on, on)
+        if refusal is not None:
+            raise refusal
+        award = _known(self.award, "award")
+        decided = uprating_decision(award, _known(self.award_event, "award event"), on)
+        self._award_uprated(
+            effective_date=on, weekly_amounts=decided.outcome, decision=decided.record
+        )
+
+    @event(AwardUprated)
+    def _award_uprated(
+        self, effective_date: date, weekly_amounts: WeeklyAmounts, decision: Decision
+    ) -> None:
+        self.weekly_amounts = weekly_amounts
+        self.uprated_on = effective_date

@@ -129,3 +129,27 @@ class ClaimHistoryInconsistent(DomainError):
 
 class UnknownRuleVersion(DomainError):
     """The named rule or rule version does not exist in the rule tables."""
+
+
+class NoAwardInPayment(DomainError):
+    """The claim has no award in payment on the date asked about."""
+
+
+class NoAward(NoAwardInPayment):
+    """The claim has not been decided, so there is no award."""
+
+
+class AwardNotEntitled(NoAwardInPayment):
+    """The claim's decision gives no entitlement, so nothing is paid."""
+
+
+class AwardEnded(NoAwardInPayment):
+    """The award ended before the date asked about."""
+
+
+class AwardNotStarted(NoAwardInPayment):
+    """The award starts after the date asked about."""
+
+
+class AwardAlreadyUprated(DomainError):
+    """The award was already uprated for that date (or a later one)."""

@@ -12,6 +12,7 @@ from projections.projection import (
     effective_date_of,
     event_kind,
     owner_of,
+    prefetch_owners,
 )
 from projections.store import ViewBatch
 from projections.timeline import actor_label
@@ -26,6 +27,7 @@ class DecisionLedgerProjection(Projection):
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Add a row for each decision an event records."""
         entries = []
+        prefetch_owners(events, batch)
         for logged in events:
             customer_id = owner_of(logged, batch)
             event = logged.event

@@ -36,6 +36,16 @@ class AwardSummary(ReadModel):
     mobility: str | None = None
     starts_on: date | None = None
     ends_on: date | None = None
+    # Known once the award has been uprated; absent in documents stored before then.
+    daily_living_weekly_pence: int | None = Field(default=None, description="pence a week")
+    mobility_weekly_pence: int | None = Field(default=None, description="pence a week")
+    weekly_total_pence: int | None = Field(default=None, description="pence a week")
+    weekly_amounts_from: date | None = Field(
+        default=None, description="the uprating date the weekly amounts apply from"
+    )
+    amounts_text: str | None = Field(
+        default=None, description="the weekly amounts in plain language"
+    )
 
 
 class Right(ReadModel):

@@ -64,6 +64,17 @@ def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
     return claim.customer_id if claim is not None else None
 
 
+def prefetch_owners(events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    """Ask the batch for the owners of every claim in a page at once, not event by event."""
+    batch.prefetch_claim_owners(
+        {
+            logged.event.originator_id
+            for logged in events
+            if isinstance(logged.event, Claim.Event) and not isinstance(logged.event, Claim.Started)
+        }
+    )
+
+
 def effective_date_of(event: JourneyAggregate.Event) -> date | None:
     """The date the fact took effect, for events that describe one."""
     value = getattr(event, "effective_date", None)
@@ -78,3 +89,8 @@ def event_kind(event: JourneyAggregate.Event) -> str:
 def long_date(day: date) -> str:
     """A date as people write it: 2 May 2026."""
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def pounds(pence: int) -> str:
+    """Pence as people write money: £76.70."""
+    return f"£{pence // 100:,}.{pence % 100:02d}"

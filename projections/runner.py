@@ -6,6 +6,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from projections.model import ProjectionPosition
 from projections.projection import EventLog, LoggedEvent, Projection
@@ -15,6 +17,18 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called after each page with the position reached and the log's last position."""
+
+
+class NewEventSignal(Protocol):
+    """Something that says when new events have been stored (e.g. PostgreSQL NOTIFY)."""
+
+    def start(self, on_new_events: Callable[[], None]) -> None:
+        """Call on_new_events whenever new events may be in the log, until stop()."""
+        ...
+
+    def stop(self) -> None:
+        """Stop calling back."""
+        ...
 
 
 class UnknownProjection(KeyError):
@@ -32,12 +46,14 @@ class ProjectionRunner:
         *,
         batch_size: int = 1000,
         poll_interval: float = 0.2,
+        new_events: NewEventSignal | None = None,
     ) -> None:
         self.log = log
         self.store = store
         self.projections = {projection.name: projection for projection in projections}
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self._new_events = new_events
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -59,18 +75,27 @@ class ProjectionRunner:
         positions = {p.name: self.store.position(p.name) for p in projections}
         target = self.log.last_position()
         read = 0
-        while True:
+        # The next page is read (and decoded) while this one is applied: reading mostly
+        # waits on the database, so the two overlap rather than take turns.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="log-reader") as reader:
             start = min(positions.values(), default=target)
-            page = self.log.read(after=start, limit=self.batch_size)
-            if not page:
-                return read
-            read += len(page)
-            for projection in projections:
-                positions[projection.name] = self._apply(
-                    projection, positions[projection.name], page
-                )
-            if progress is not None:
-                progress(page[-1].position, max(target, page[-1].position))
+            pending = reader.submit(self.log.read, start, self.batch_size)
+            while True:
+                page = pending.result()
+                if not page:
+                    return read
+                pending = reader.submit(self.log.read, page[-1].position, self.batch_size)
+                read += len(page)
+                for projection in projections:
+                    positions[projection.name] = self._apply(
+                        projection, positions[projection.name], page
+                    )
+                if progress is not None:
+                    progress(page[-1].position, max(target, page[-1].position))
+                if min(positions.values()) != page[-1].position:
+                    # Another runner moved a projection on: read from where we now stand.
+                    pending.cancel()
+                    pending = reader.submit(self.log.read, min(positions.values()), self.batch_size)
 
     def _apply(self, projection: Projection, position: int, page: Sequence[LoggedEvent]) -> int:
         """Apply the unseen part of a page in one batch; returns the projection's new position."""
@@ -88,9 +113,16 @@ class ProjectionRunner:
 
     def rebuild(self, name: str, progress: Progress | None = None) -> int:
         """Empty one projection and apply the whole log to it again."""
-        projection = self._selected([name])[0]
-        self.store.reset(projection.name, projection.tables)
-        return self.catch_up([name], progress)
+        return self.rebuild_all([name], progress)
+
+    def rebuild_all(
+        self, names: Iterable[str] | None = None, progress: Progress | None = None
+    ) -> int:
+        """Empty projections (default: all) and apply the log to them again, reading it once."""
+        projections = self._selected(names)
+        for projection in projections:
+            self.store.reset(projection.name, projection.tables)
+        return self.catch_up([projection.name for projection in projections], progress)
 
     def status(self) -> list[ProjectionPosition]:
         """Each projection's position and the log's."""
@@ -127,9 +159,13 @@ class ProjectionRunner:
         self._stop.clear()
         self._thread = threading.Thread(target=self._follow, name="projections", daemon=True)
         self._thread.start()
+        if self._new_events is not None:
+            self._new_events.start(self.nudge)
 
     def stop(self) -> None:
         """Stop following (the batch in hand is finished first)."""
+        if self._new_events is not None:
+            self._new_events.stop()
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

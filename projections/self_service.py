@@ -21,7 +21,14 @@ from projections.model import (
     SelfServiceClaim,
     SelfServiceView,
 )
-from projections.projection import LoggedEvent, Projection, long_date, owner_of
+from projections.projection import (
+    LoggedEvent,
+    Projection,
+    long_date,
+    owner_of,
+    pounds,
+    prefetch_owners,
+)
 from projections.store import ViewBatch
 
 _STATUS_TEXT = {
@@ -61,6 +68,25 @@ def _award_summary(benefit: str, award: Award) -> AwardSummary:
         mobility=mobility,
         starts_on=award.starts_on,
         ends_on=award.ends_on,
+    )
+
+
+def _with_amounts(award: AwardSummary, event: Claim.AwardUprated) -> AwardSummary:
+    amounts = event.weekly_amounts
+    parts = []
+    if amounts.daily_living_pence:
+        parts.append(f"{pounds(amounts.daily_living_pence)} for daily living")
+    if amounts.mobility_pence:
+        parts.append(f"{pounds(amounts.mobility_pence)} for mobility")
+    return award.model_copy(
+        update={
+            "daily_living_weekly_pence": amounts.daily_living_pence,
+            "mobility_weekly_pence": amounts.mobility_pence,
+            "weekly_total_pence": amounts.total_pence,
+            "weekly_amounts_from": event.effective_date,
+            "amounts_text": f"You get {pounds(amounts.total_pence)} a week from "
+            f"{long_date(event.effective_date)} ({' and '.join(parts)}).",
+        }
     )
 
 
@@ -128,8 +154,10 @@ class SelfServiceProjection(Projection):
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Fold each event into its customer's document; store each touched document once."""
         touched: dict[UUID, SelfServiceView] = {}
-        for logged in events:
-            customer_id = owner_of(logged, batch)
+        prefetch_owners(events, batch)
+        owners = [owner_of(logged, batch) for logged in events]
+        batch.prefetch_self_service({owner for owner in owners if owner is not None})
+        for logged, customer_id in zip(events, owners, strict=True):
             if customer_id is None:
                 continue
             current = touched.get(customer_id) or batch.self_service(customer_id)
@@ -311,6 +339,8 @@ def _fold_claim_event(claim: SelfServiceClaim, event: Claim.Event) -> SelfServic
                 ),
             }
         )
+    if isinstance(event, Claim.AwardUprated) and claim.award is not None:
+        return claim.model_copy(update={"award": _with_amounts(claim.award, event)})
     if isinstance(event, Claim.AppealDecided):
         status = _status_after(event.award, claim.status)
         outcome = "allowed" if event.allowed else "dismissed"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +43,12 @@ class ViewBatch(ABC):
     @abstractmethod
     def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
         """Whose claim it is, if the claim's start has been seen."""
+
+    def prefetch_claim_owners(self, claim_ids: Iterable[UUID]) -> None:  # noqa: B027
+        """Look many claims' owners up at once (a store may answer claim_owner from memory)."""
+
+    def prefetch_self_service(self, customer_ids: Iterable[UUID]) -> None:  # noqa: B027
+        """Read many customers' documents at once (a store may answer self_service then)."""
 
     @abstractmethod
     def record_claim_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
@@ -99,6 +105,19 @@ class ViewStore(ABC):
     @abstractmethod
     def read_timeline(self, query: TimelineQuery, page: Page) -> tuple[list[TimelineEntry], int]:
         """A page of a customer's timeline in log order, and how many entries match."""
+
+    # The API serves these two reads as stored: parsing a document only to encode it again
+    # was most of a read's cost. Stores that keep JSON text override them to skip both.
+
+    def read_self_service_json(self, customer_id: UUID) -> str | None:
+        """A customer's self-service document as JSON text (SelfServiceView's shape)."""
+        view = self.read_self_service(customer_id)
+        return view.model_dump_json() if view is not None else None
+
+    def read_timeline_json(self, query: TimelineQuery, page: Page) -> tuple[list[str], int]:
+        """A page of a customer's timeline as JSON texts (TimelineEntry's shape), and the total."""
+        entries, total = self.read_timeline(query, page)
+        return [entry.model_dump_json() for entry in entries], total
 
     @abstractmethod
     def read_worklist(

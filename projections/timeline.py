@@ -17,6 +17,8 @@ from projections.projection import (
     effective_date_of,
     event_kind,
     owner_of,
+    pounds,
+    prefetch_owners,
 )
 from projections.store import ViewBatch
 
@@ -81,6 +83,12 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
         f"Reconsidered: {'revised' if e.revised else 'not revised'}, now {_rates(e.award)}"
     ),
     Claim.AppealLodged: lambda e: "Appeal lodged with the tribunal",
+    Claim.AwardUprated: lambda e: (
+        f"Uprated from {e.effective_date.isoformat()}: "
+        f"daily living {pounds(e.weekly_amounts.daily_living_pence)}, "
+        f"mobility {pounds(e.weekly_amounts.mobility_pence)} a week "
+        f"({pounds(e.weekly_amounts.total_pence)})"
+    ),
     Claim.RevisedDuringAppeal: lambda e: f"Revised during the appeal: now {_rates(e.award)}",
     Claim.AppealDecided: lambda e: (
         f"Tribunal {'allowed' if e.allowed else 'dismissed'} the appeal: now {_rates(e.award)}"
@@ -120,6 +128,7 @@ class TimelineProjection(Projection):
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Add a row for every event whose customer is known."""
         entries = []
+        prefetch_owners(events, batch)
         for logged in events:
             customer_id = owner_of(logged, batch)
             if customer_id is not None:

@@ -13,6 +13,7 @@ from projections.projection import (
     effective_date_of,
     long_date,
     owner_of,
+    prefetch_owners,
 )
 from projections.store import ClaimOwner, ViewBatch
 
@@ -28,6 +29,7 @@ class WorklistProjection(Projection):
 
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Move claims between worklists as their events arrive."""
+        prefetch_owners(events, batch)
         for logged in events:
             event = logged.event
             owner_of(logged, batch)  # remembers whose claim a Started event opens

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import (
+    EventStore,
+    JSONTranscoder,
+    RecordConflictError,
+    StoredEvent,
+)
 
 from domain.aggregate import JourneyAggregate, recording_at
 from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
+from domain.errors import DomainError
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import AssessmentPoints, Rate
 from domain.values import (
@@ -34,6 +40,8 @@ from services.errors import (
     CustomerNotFound,
     DateInFuture,
 )
+from services.group_commit import GroupCommit, GroupCommitEventStore
+from services.recent_events import RecentEvents
 from services.transcodings import register_domain_transcodings
 
 AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
@@ -52,10 +60,33 @@ class JourneysApplication(Application[UUID]):
 
     name = "Journeys"
 
-    def __init__(self, *, env: Mapping[str, str], clock: Clock, command_attempts: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str],
+        clock: Clock,
+        command_attempts: int = 3,
+        group_commit: bool = True,
+        recent_aggregates: int = 0,
+    ) -> None:
         self.clock = clock
         self.command_attempts = command_attempts
+        self.recent = RecentEvents(recent_aggregates) if recent_aggregates else None
+        self.group_commit = (
+            GroupCommit(lambda stored: self.recorder.insert_events(stored))
+            if group_commit
+            else None
+        )
         super().__init__(env=env)
+
+    def _insert(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
+        return self.recorder.insert_events(stored_events)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The event store; concurrent commands share commits when group commit is on."""
+        if self.group_commit is None:
+            return super().construct_event_store()
+        return GroupCommitEventStore(self.mapper, self.recorder, self.group_commit)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Teach the store the domain's dates, enums and value objects."""
@@ -65,44 +96,109 @@ class JourneysApplication(Application[UUID]):
     # -- loading and saving -------------------------------------------------------------
 
     def _load(
-        self, aggregate_id: UUID, kind: type[AggregateT], version: int | None = None
+        self,
+        aggregate_id: UUID,
+        kind: type[AggregateT],
+        version: int | None = None,
+        *,
+        fresh: bool = True,
     ) -> AggregateT:
+        """An aggregate at a version (default: the latest; from recent events unless fresh)."""
         not_found = CustomerNotFound if kind is Customer else ClaimNotFound
-        try:
-            aggregate: object = self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            raise not_found(f"no {kind.__name__.lower()} with id {aggregate_id}") from None
+        aggregate: object
+        if version is None:
+            aggregate = self._current(aggregate_id, fresh)
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id, version=version)
+            except AggregateNotFoundError:
+                aggregate = None
+        if aggregate is None:
+            raise not_found(f"no {kind.__name__.lower()} with id {aggregate_id}")
         if not isinstance(aggregate, kind):
             raise not_found(f"{aggregate_id} is not a {kind.__name__.lower()}")
         return aggregate
 
+    def _current(self, aggregate_id: UUID, fresh: bool) -> JourneyAggregate | None:
+        """The aggregate at its latest version: recent events, plus any stored since if fresh.
+
+        A command may run on recent events alone: if another process has moved the
+        aggregate on, saving conflicts (or a refusal is checked again) and the command runs
+        once more on fresh events. Queries always read fresh.
+        """
+        known = self.recent.get(aggregate_id) if self.recent is not None else None
+        if known and not fresh:
+            events = known
+        else:
+            after = known[-1].originator_version if known else None
+            stored = self.events.get(aggregate_id, gt=after)
+            newer = tuple(cast(Iterable[JourneyAggregate.Event], stored))
+            events = (*known, *newer) if known else newer
+        if not events:
+            return None
+        if self.recent is not None:
+            self.recent.put(aggregate_id, events)
+        aggregate: JourneyAggregate | None = None
+        for event in events:
+            aggregate = cast(JourneyAggregate | None, event.mutate(aggregate))
+        return aggregate
+
+    def _store(self, changed: Sequence[JourneyAggregate]) -> int:
+        """Store the aggregates' new events together; returns the last one's log position."""
+        pending = [(aggregate.id, aggregate.collect_events()) for aggregate in changed]
+        try:
+            recordings = self.events.put([event for _, events in pending for event in events])
+        except RecordConflictError:
+            for aggregate_id, _ in pending:
+                if self.recent is not None:
+                    self.recent.forget(aggregate_id)
+            raise
+        if self.recent is not None:
+            for aggregate_id, events in pending:
+                self.recent.extend(aggregate_id, cast(Sequence[JourneyAggregate.Event], events))
+        return max(recording.notification.id for recording in recordings)
+
     def _save_with_retries(
-        self, contended_id: UUID, command: Callable[[], Sequence[JourneyAggregate]]
+        self, contended_id: UUID, command: Callable[[bool], Sequence[JourneyAggregate]]
     ) -> int:
         """Run a command (load, change) and save once; a version conflict runs it again.
 
         Returns the log position of the last event stored, so that a client can wait for
         its views to reach it (read-your-writes).
         """
-        for attempt in range(1, self.command_attempts + 1):
-            with recording_at(self.clock.now()):
-                changed = command()
+        if self.recent is not None and self.recent.get(contended_id) is not None:
             try:
-                recordings = self.save(*changed)
+                return self._attempt(command, fresh=False)
+            except RecordConflictError:
+                pass  # the cache was behind another process's writes: no race, no attempt used
+        for attempt in range(1, self.command_attempts + 1):
+            try:
+                return self._attempt(command, fresh=True)
             except RecordConflictError:
                 if attempt == self.command_attempts:
                     raise ConcurrentUpdate(contended_id, attempt) from None
-                continue
-            return max(recording.notification.id for recording in recordings)
         raise AssertionError("unreachable: command_attempts is at least 1")  # pragma: no cover
+
+    def _attempt(self, command: Callable[[bool], Sequence[JourneyAggregate]], fresh: bool) -> int:
+        """Run a command once and store what it changed."""
+        try:
+            with recording_at(self.clock.now()):
+                changed = command(fresh)
+        except DomainError:
+            if fresh:
+                raise
+            # Refused on cached events: make sure on the stored ones before saying no.
+            with recording_at(self.clock.now()):
+                changed = command(True)
+        return self._store(changed)
 
     def _change(
         self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
     ) -> Recorded:
         """Load one aggregate, apply one command to it and save it."""
 
-        def command() -> Sequence[JourneyAggregate]:
-            aggregate = self._load(aggregate_id, kind)
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            aggregate = self._load(aggregate_id, kind, fresh=fresh)
             change(aggregate)
             return (aggregate,)
 
@@ -142,13 +238,13 @@ class JourneysApplication(Application[UUID]):
                 contact_preferences=contact_preferences or ContactPreferences(),
                 today=self.clock.today(),
             )
-        if customer.id in self.repository:
-            raise CustomerAlreadyRegistered(f"{customer.nino} is already registered")
         try:
-            recordings = self.save(customer)
+            # The store refuses a second first event for the same id (derived from the NINO),
+            # so a duplicate needs no read beforehand.
+            position = self._store((customer,))
         except RecordConflictError:
             raise CustomerAlreadyRegistered(f"{customer.nino} is already registered") from None
-        return Recorded(customer.id, recordings[-1].notification.id)
+        return Recorded(customer.id, position)
 
     def change_contact_preferences(
         self, customer_id: UUID, preferences: ContactPreferences, effective: date
@@ -212,8 +308,8 @@ class JourneysApplication(Application[UUID]):
         self._happened(claim_date=claim_date)
         started: list[Claim] = []
 
-        def command() -> Sequence[JourneyAggregate]:
-            customer = self._load(customer_id, Customer)
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            customer = self._load(customer_id, Customer, fresh=fresh)
             claim = Claim.start(
                 customer=customer.ref(),
                 benefit=benefit,
@@ -410,6 +506,10 @@ class JourneysApplication(Application[UUID]):
                 decided_on=decided_on, allowed=allowed, award=award, judge=judge, reason=reason
             ),
         )
+
+    def uprate_award(self, claim_id: UUID, on: date) -> Recorded:
+        """Set one PIP award's weekly amounts from an uprating date (the bulk run: uprating.py)."""
+        return self._change_claim(claim_id, lambda c: c.uprate_award(on))
 
     # -- queries --------------------------------------------------------------------------
 

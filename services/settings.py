@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     command_attempts: int = Field(
         default=3, ge=1, description="How often a command is tried when it hits a conflict"
     )
+    group_commit: bool = Field(
+        default=True,
+        description="Store the events of concurrent commands in one transaction (one disk flush)",
+    )
+    aggregate_cache_size: int = Field(
+        default=10_000,
+        ge=0,
+        description="Aggregates kept in memory between commands (0: load every one from the log)",
+    )
     views_sqlite_path: Path | None = Field(
         default=None,
         description="The embedded views file (default: beside the event store, *-views.sqlite3)",

@@ -16,7 +16,9 @@ from rich.table import Table
 from adapters.bootstrap import Journeys, build
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.progress import apply_with_progress
+from adapters.cli.uprating import uprate
 from adapters.demo.population import Population
+from bench.cli import bench
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
 from domain.errors import DomainError
@@ -38,6 +40,8 @@ app.add_typer(projections_app, name="projections")
 app.command()(serve)
 app.command()(token)
 app.command()(openapi)
+app.command()(uprate)
+app.command()(bench)
 
 console = Console()
 

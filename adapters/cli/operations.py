@@ -35,18 +35,19 @@ def rebuild(
     with build(Settings()) as system:
         runner = system.projections
         names = [name] if name else list(runner.projections)
+
+        def rebuild_views(progress: Progress) -> int:
+            return runner.rebuild_all(names, progress)
+
+        try:
+            read, seconds = apply_with_progress(
+                console, runner, f"Rebuilding {', '.join(names)}", rebuild_views
+            )
+        except UnknownProjection as error:
+            raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
+        rate = read / seconds if seconds else 0.0
+        # The log is read once and each page applied to every projection named.
         for projection in names:
-
-            def rebuild_one(progress: Progress, projection: str = projection) -> int:
-                return runner.rebuild(projection, progress)
-
-            try:
-                read, seconds = apply_with_progress(
-                    console, runner, f"Rebuilding {projection}", rebuild_one
-                )
-            except UnknownProjection as error:
-                raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
-            rate = read / seconds if seconds else 0.0
             console.print(
                 f"{projection}: {read} events in {seconds:.2f} s = "
                 f"[bold]{rate:.0f} events/second[/bold]"
@@ -86,12 +87,47 @@ def serve(
     projections: bool = typer.Option(
         True, help="Follow the log and update the views in this process."
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="Worker processes (more than one needs --no-projections; each has its own pools).",
+    ),
+    access_log: bool = typer.Option(
+        True,
+        help="Log every request on stderr (the request metrics at /metrics count them too;"
+        " the log line costs about a tenth of a cached read).",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
 
+    if workers > 1:
+        if projections:
+            raise typer.BadParameter(
+                "run the projections in one process of their own (`journeys projections"
+                " follow`) and serve with --no-projections",
+                param_hint="--workers",
+            )
+        # Worker processes import the app themselves; one process is GIL-bound on reads.
+        uvicorn.run(
+            "adapters.http.app:reader_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            # A worker imports and builds the whole system before it answers; on a busy
+            # machine that takes longer than uvicorn's 5 s, which then kills it, again and again.
+            timeout_worker_healthcheck=60,
+        )
+        return
     with build(Settings()) as system:
-        uvicorn.run(create_app(system, run_projections=projections), host=host, port=port)
+        uvicorn.run(
+            create_app(system, run_projections=projections),
+            host=host,
+            port=port,
+            access_log=access_log,
+        )
 
 
 def token(

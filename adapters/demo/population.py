@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.claim import Award, RatesOverride
 from domain.errors import DomainError
+from domain.periods import add_calendar_months
 from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVITIES, Rate
 from domain.values import (
     Actor,
@@ -291,8 +292,7 @@ class Population:
             claim_id,
             decided_on=today,
             starts_on=claim.claim_date,
-            ends_on=claim.claim_date.replace(year=claim.claim_date.year + years)
-            - timedelta(days=1),
+            ends_on=add_calendar_months(claim.claim_date, 12 * years) - timedelta(days=1),
             decision_maker=DECISION_MAKER if override else None,
             override=override,
         )
@@ -348,7 +348,7 @@ class Population:
                 daily_living=Rate.STANDARD,
                 mobility=Rate.ENHANCED,
                 starts_on=start,
-                ends_on=start.replace(year=start.year + 3) - timedelta(days=1),
+                ends_on=add_calendar_months(start, 36) - timedelta(days=1),
             )
         self.application.decide_reconsideration(
             claim_id,
@@ -368,7 +368,7 @@ class Population:
             daily_living=Rate.ENHANCED if self.rng.random() < 0.5 else Rate.STANDARD,
             mobility=Rate.ENHANCED,
             starts_on=start,
-            ends_on=start.replace(year=start.year + 5) - timedelta(days=1),
+            ends_on=add_calendar_months(start, 60) - timedelta(days=1),
         )
         if self.rng.random() < 0.5:
             self.application.revise_during_appeal(

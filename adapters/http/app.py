@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from adapters.bootstrap import Journeys
+from adapters.bootstrap import Journeys, build
 from adapters.http.auth import TokenIssuer
 from adapters.http.errors import install_error_handlers
 from adapters.http.metrics import Metrics
 from adapters.http.routes import auditor, caseworker, customers, operations
+from services.settings import Settings
 
 TITLE = "Journeys"
 VERSION = "1"
@@ -27,7 +28,9 @@ def token_issuer(journeys: Journeys) -> TokenIssuer:
     )
 
 
-def create_app(journeys: Journeys, *, run_projections: bool = True) -> FastAPI:
+def create_app(
+    journeys: Journeys, *, run_projections: bool = True, close_system: bool = False
+) -> FastAPI:
     """The API over a system; with run_projections the views follow the log in-process."""
 
     @asynccontextmanager
@@ -38,6 +41,8 @@ def create_app(journeys: Journeys, *, run_projections: bool = True) -> FastAPI:
             yield
         finally:
             journeys.projections.stop()
+            if close_system:
+                journeys.close()
 
     app = FastAPI(
         title=TITLE,
@@ -57,3 +62,12 @@ def create_app(journeys: Journeys, *, run_projections: bool = True) -> FastAPI:
     for module in (customers, caseworker, auditor, operations):
         app.include_router(module.router)
     return app
+
+
+def reader_app() -> FastAPI:
+    """The API over a system built from JOURNEYS_* variables, without projections.
+
+    A factory for `journeys serve --workers N`: each worker process builds its own system
+    (and closes it when it stops); the views are kept up to date by another process.
+    """
+    return create_app(build(Settings()), run_projections=False, close_system=True)

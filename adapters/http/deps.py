@@ -17,8 +17,8 @@ POSITION_HEADER = "X-Journeys-Position"
 UNPROCESSABLE = 422  # named here: Starlette renamed its constant between releases
 
 
-def the_system(request: Request) -> Journeys:
-    """The system the app was built with."""
+async def the_system(request: Request) -> Journeys:
+    """The system the app was built with (async: no worker thread needed to look it up)."""
     journeys: Journeys = request.app.state.journeys
     return journeys
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -65,6 +65,50 @@ SCHEMA = (
 )
 
 
+Column = tuple[str, str]
+"""A column's name and SQL type, as the set-based writes of a dialect may need them."""
+
+CLAIM_OWNER_COLUMNS: tuple[Column, ...] = (
+    ("claim_id", "TEXT"),
+    ("customer_id", "TEXT"),
+    ("benefit", "TEXT"),
+)
+SELF_SERVICE_COLUMNS: tuple[Column, ...] = (("customer_id", "TEXT"), ("document", "TEXT"))
+TIMELINE_COLUMNS: tuple[Column, ...] = (
+    ("position", "BIGINT"),
+    ("customer_id", "TEXT"),
+    ("kind", "TEXT"),
+    ("effective_date", "TEXT"),
+    ("recorded_at", "TEXT"),
+    ("entry", "TEXT"),
+)
+WORKLIST_COLUMNS: tuple[Column, ...] = (
+    ("claim_id", "TEXT"),
+    ("worklist", "TEXT"),
+    ("due_on", "TEXT"),
+    ("item", "TEXT"),
+)
+LEDGER_COLUMNS: tuple[Column, ...] = (
+    ("position", "BIGINT"),
+    ("idx", "INTEGER"),
+    ("rule_id", "TEXT"),
+    ("rule_version", "INTEGER"),
+    ("decided_on", "TEXT"),
+    ("customer_id", "TEXT"),
+    ("automated", "INTEGER"),
+    ("entry", "TEXT"),
+)
+LEDGER_OUTCOME_COLUMNS: tuple[Column, ...] = (
+    ("position", "BIGINT"),
+    ("idx", "INTEGER"),
+    ("field", "TEXT"),
+    ("value", "TEXT"),
+)
+
+KNOWN_OWNERS_LIMIT = 1_000_000
+"""Claim owners remembered between batches (a claim's owner never changes)."""
+
+
 class Cursor(Protocol):
     """The part of a DB-API cursor the store uses."""
 
@@ -107,6 +151,40 @@ class SqlViewStore(ViewStore):
 
     def __init__(self, table_prefix: str = "") -> None:
         self.prefix = table_prefix
+        self.known_owners: dict[UUID, ClaimOwner] = {}
+
+    def remember_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
+        """Keep a claim's owner for later batches (forgetting all, now and then, to stay small)."""
+        if len(self.known_owners) >= KNOWN_OWNERS_LIMIT:
+            self.known_owners.clear()
+        self.known_owners[claim_id] = owner
+
+    # -- set-based statements (a dialect may do each in one statement) ------------------------
+
+    def in_list(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """A condition that `column` is one of values, and its parameters."""
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+    def insert_rows(
+        self,
+        cursor: Cursor,
+        table: str,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[Any]],
+        conflict: str = "",
+    ) -> None:
+        """Insert many rows (with an ON CONFLICT clause, if given)."""
+        names = ", ".join(name for name, _ in columns)
+        marks = ", ".join("?" * len(columns))
+        cursor.executemany(
+            self.t(f"INSERT INTO {{p}}{table} ({names}) VALUES ({marks}) {conflict}"), rows
+        )
+
+    def delete_rows(self, cursor: Cursor, table: str, column: str, values: Sequence[Any]) -> None:
+        """Delete the rows whose column holds any of values."""
+        cursor.executemany(
+            self.t(f"DELETE FROM {{p}}{table} WHERE {column} = ?"), [(v,) for v in values]
+        )
 
     # -- what a dialect supplies --------------------------------------------------------
 
@@ -184,10 +262,24 @@ class SqlViewStore(ViewStore):
 
     # -- reading ------------------------------------------------------------------------------
 
+    def _reading(self) -> AbstractContextManager[Cursor]:
+        """A cursor for reads of one statement each (a dialect may run them without BEGIN)."""
+        return self._transaction(write=False)
+
     def read_self_service(self, customer_id: UUID) -> SelfServiceView | None:
         """A customer's self-service document."""
-        with self._transaction(write=False) as cursor:
-            return self._self_service(cursor, customer_id)
+        document = self.read_self_service_json(customer_id)
+        return SelfServiceView.model_validate_json(document) if document is not None else None
+
+    def read_self_service_json(self, customer_id: UUID) -> str | None:
+        """The document's JSON text as stored (one statement, nothing parsed)."""
+        with self._reading() as cursor:
+            cursor.execute(
+                self.t("SELECT document FROM {p}view_self_service WHERE customer_id = ?"),
+                (str(customer_id),),
+            )
+            row = cursor.fetchone()
+        return str(row[0]) if row else None
 
     def _self_service(self, cursor: Cursor, customer_id: UUID) -> SelfServiceView | None:
         cursor.execute(
@@ -199,6 +291,11 @@ class SqlViewStore(ViewStore):
 
     def read_timeline(self, query: TimelineQuery, page: Page) -> tuple[list[TimelineEntry], int]:
         """Filtered timeline rows in log order."""
+        rows, total = self.read_timeline_json(query, page)
+        return [TimelineEntry.model_validate_json(row) for row in rows], total
+
+    def read_timeline_json(self, query: TimelineQuery, page: Page) -> tuple[list[str], int]:
+        """Filtered timeline rows in log order, as their stored JSON text, and the total."""
         where = ["customer_id = ?"]
         params: list[Any] = [str(query.customer_id)]
         if query.kinds:
@@ -215,10 +312,7 @@ class SqlViewStore(ViewStore):
                 params.append(
                     recorded_text(value) if isinstance(value, datetime) else value.isoformat()
                 )
-        rows, total = self._page(
-            "view_timeline", " AND ".join(where), params, "position", "entry", page
-        )
-        return [TimelineEntry.model_validate_json(row) for row in rows], total
+        return self._page("view_timeline", " AND ".join(where), params, "position", "entry", page)
 
     def read_worklist(
         self, worklist: Worklist, due_before: date | None, page: Page
@@ -268,17 +362,21 @@ class SqlViewStore(ViewStore):
         column: str,
         page: Page,
     ) -> tuple[list[str], int]:
-        with self._transaction(write=False) as cursor:
-            cursor.execute(self.t(f"SELECT COUNT(*) FROM {{p}}{table} WHERE {where}"), params)
-            (total,) = cursor.fetchone()
-            cursor.execute(
-                self.t(
-                    f"SELECT {column} FROM {{p}}{table} WHERE {where}"
-                    f" ORDER BY {order} LIMIT ? OFFSET ?"
-                ),
-                [*params, page.limit, page.offset],
-            )
-            return [row[0] for row in cursor.fetchall()], int(total)
+        # One statement, so one round trip and one snapshot: the count joined to the page.
+        # The count is always there (one row with a NULL column when the page is empty).
+        chosen = ", ".join(f"chosen.{name.strip()}" for name in order.split(","))
+        statement = (
+            f"SELECT matching.total, chosen.{column}"
+            f" FROM (SELECT COUNT(*) AS total FROM {{p}}{table} WHERE {where}) AS matching"
+            f" LEFT JOIN (SELECT {column}, {order} FROM {{p}}{table} WHERE {where}"
+            f" ORDER BY {order} LIMIT ? OFFSET ?) AS chosen ON 1 = 1"
+            f" ORDER BY {chosen}"
+        )
+        with self._reading() as cursor:
+            cursor.execute(self.t(statement), [*params, *params, page.limit, page.offset])
+            rows = cursor.fetchall()
+        total = int(rows[0][0]) if rows else 0
+        return [row[1] for row in rows if row[1] is not None], total
 
     def count_rows(self, table: str) -> int:
         """How many rows a view table holds."""
@@ -295,41 +393,70 @@ class SqlViewBatch(ViewBatch):
     def __init__(self, store: SqlViewStore, cursor: Cursor) -> None:
         self._store = store
         self._cursor = cursor
-        self._owners: dict[UUID, ClaimOwner] = {}
         self._new_owners: dict[UUID, ClaimOwner] = {}
         self._documents: dict[UUID, SelfServiceView] = {}
+        self._stored_documents: dict[UUID, SelfServiceView | None] = {}
         self._timeline: list[TimelineEntry] = []
         self._worklist: dict[UUID, WorklistItem | None] = {}
         self._ledger: list[LedgerEntry] = []
         self._position: int | None = None
 
     def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
-        """Whose claim it is (this batch's new claims first, then the table)."""
-        if claim_id in self._owners:
-            return self._owners[claim_id]
+        """Whose claim it is (remembered by the store, else from the table)."""
+        owner = self._store.known_owners.get(claim_id)
+        if owner is None:
+            self.prefetch_claim_owners((claim_id,))
+            owner = self._store.known_owners.get(claim_id)
+        return owner
+
+    def prefetch_claim_owners(self, claim_ids: Iterable[UUID]) -> None:
+        """One query for every owner the store does not remember yet."""
+        unknown = [c for c in claim_ids if c not in self._store.known_owners]
+        if not unknown:
+            return
+        condition, params = self._store.in_list("claim_id", [str(c) for c in unknown])
         self._cursor.execute(
             self._store.t(
-                "SELECT customer_id, benefit FROM {p}view_claim_owner WHERE claim_id = ?"
+                "SELECT claim_id, customer_id, benefit FROM {p}view_claim_owner"
+                f" WHERE {condition}"
             ),
-            (str(claim_id),),
+            params,
         )
-        row = self._cursor.fetchone()
-        if row is None:
-            return None
-        owner = ClaimOwner(customer_id=UUID(row[0]), benefit=row[1])
-        self._owners[claim_id] = owner
-        return owner
+        for claim_id, customer_id, benefit in self._cursor.fetchall():
+            self._store.remember_owner(UUID(claim_id), ClaimOwner(UUID(customer_id), benefit))
 
     def record_claim_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
         """Remember the claim's owner (written once, whichever projection sees it first)."""
-        self._owners[claim_id] = owner
+        self._store.remember_owner(claim_id, owner)
         self._new_owners[claim_id] = owner
 
     def self_service(self, customer_id: UUID) -> SelfServiceView | None:
         """The document as this batch last put it, else as stored."""
         if customer_id in self._documents:
             return self._documents[customer_id]
-        return self._store._self_service(self._cursor, customer_id)
+        if customer_id not in self._stored_documents:
+            self.prefetch_self_service((customer_id,))
+        return self._stored_documents.get(customer_id)
+
+    def prefetch_self_service(self, customer_ids: Iterable[UUID]) -> None:
+        """One query for every document this batch has not read or written yet."""
+        wanted = [
+            c for c in customer_ids if c not in self._documents and c not in self._stored_documents
+        ]
+        if not wanted:
+            return
+        condition, params = self._store.in_list("customer_id", [str(c) for c in wanted])
+        self._cursor.execute(
+            self._store.t(
+                f"SELECT customer_id, document FROM {{p}}view_self_service WHERE {condition}"
+            ),
+            params,
+        )
+        self._stored_documents.update(dict.fromkeys(wanted))
+        for customer_id, document in self._cursor.fetchall():
+            self._stored_documents[UUID(customer_id)] = SelfServiceView.model_validate_json(
+                document
+            )
 
     def put_self_service(self, view: SelfServiceView) -> None:
         """Buffer a document."""
@@ -359,30 +486,28 @@ class SqlViewBatch(ViewBatch):
         """Write every buffer and the tracking position (inside the open transaction)."""
         if self._position is None:
             raise ValueError("a batch must say which position it brings the projection to")
-        t, cursor = self._store.t, self._cursor
+        store, cursor = self._store, self._cursor
         if self._new_owners:
-            cursor.executemany(
-                t(
-                    "INSERT INTO {p}view_claim_owner (claim_id, customer_id, benefit)"
-                    " VALUES (?, ?, ?) ON CONFLICT (claim_id) DO NOTHING"
-                ),
+            store.insert_rows(
+                cursor,
+                "view_claim_owner",
+                CLAIM_OWNER_COLUMNS,
                 [(str(c), str(o.customer_id), o.benefit) for c, o in self._new_owners.items()],
+                "ON CONFLICT (claim_id) DO NOTHING",
             )
         if self._documents:
-            cursor.executemany(
-                t(
-                    "INSERT INTO {p}view_self_service (customer_id, document) VALUES (?, ?)"
-                    " ON CONFLICT (customer_id) DO UPDATE SET document = excluded.document"
-                ),
+            store.insert_rows(
+                cursor,
+                "view_self_service",
+                SELF_SERVICE_COLUMNS,
                 [(str(c), d.model_dump_json()) for c, d in self._documents.items()],
+                "ON CONFLICT (customer_id) DO UPDATE SET document = excluded.document",
             )
         if self._timeline:
-            cursor.executemany(
-                t(
-                    "INSERT INTO {p}view_timeline"
-                    " (position, customer_id, kind, effective_date, recorded_at, entry)"
-                    " VALUES (?, ?, ?, ?, ?, ?)"
-                ),
+            store.insert_rows(
+                cursor,
+                "view_timeline",
+                TIMELINE_COLUMNS,
                 [
                     (
                         e.position,
@@ -398,39 +523,37 @@ class SqlViewBatch(ViewBatch):
         self._flush_worklist()
         self._flush_ledger()
         cursor.execute(
-            t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
+            store.t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
             (self._position, projection),
         )
 
     def _flush_worklist(self) -> None:
-        t, cursor = self._store.t, self._cursor
-        removed = [(str(claim_id),) for claim_id, item in self._worklist.items() if item is None]
+        store, cursor = self._store, self._cursor
+        removed = [str(claim_id) for claim_id, item in self._worklist.items() if item is None]
         if removed:
-            cursor.executemany(t("DELETE FROM {p}view_worklist WHERE claim_id = ?"), removed)
+            store.delete_rows(cursor, "view_worklist", "claim_id", removed)
         kept = [item for item in self._worklist.values() if item is not None]
         if kept:
-            cursor.executemany(
-                t(
-                    "INSERT INTO {p}view_worklist (claim_id, worklist, due_on, item)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET"
-                    " worklist = excluded.worklist, due_on = excluded.due_on,"
-                    " item = excluded.item"
-                ),
+            store.insert_rows(
+                cursor,
+                "view_worklist",
+                WORKLIST_COLUMNS,
                 [
                     (str(i.claim_id), i.worklist.value, i.due_on.isoformat(), i.model_dump_json())
                     for i in kept
                 ],
+                "ON CONFLICT (claim_id) DO UPDATE SET worklist = excluded.worklist,"
+                " due_on = excluded.due_on, item = excluded.item",
             )
 
     def _flush_ledger(self) -> None:
         if not self._ledger:
             return
-        t, cursor = self._store.t, self._cursor
-        cursor.executemany(
-            t(
-                "INSERT INTO {p}view_ledger (position, idx, rule_id, rule_version, decided_on,"
-                " customer_id, automated, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
+        store, cursor = self._store, self._cursor
+        store.insert_rows(
+            cursor,
+            "view_ledger",
+            LEDGER_COLUMNS,
             [
                 (
                     e.position,
@@ -451,10 +574,4 @@ class SqlViewBatch(ViewBatch):
             for field, value in outcome_fields(e.outcome)
         ]
         if outcomes:
-            cursor.executemany(
-                t(
-                    "INSERT INTO {p}view_ledger_outcome (position, idx, field, value)"
-                    " VALUES (?, ?, ?, ?)"
-                ),
-                outcomes,
-            )
+            store.insert_rows(cursor, "view_ledger_outcome", LEDGER_OUTCOME_COLUMNS, outcomes)

@@ -13,6 +13,7 @@ from domain.rules.disputes import (
 from domain.rules.eligibility import PIP_AGE_TEST
 from domain.rules.framework import AnyRule
 from domain.rules.pip_assessment import PIP_COMPONENT_RATES
+from domain.rules.pip_rates import PIP_WEEKLY_RATES
 from domain.rules.questionnaire import PIP2_NEGATIVE_DETERMINATION, PIP2_RETURN_DATE
 
 RULES: dict[str, AnyRule] = {
@@ -22,6 +23,7 @@ RULES: dict[str, AnyRule] = {
         PIP2_RETURN_DATE,
         PIP2_NEGATIVE_DETERMINATION,
         PIP_COMPONENT_RATES,
+        PIP_WEEKLY_RATES,
         MANDATORY_RECONSIDERATION_TIME_LIMIT,
         APPEAL_TIME_LIMIT,
         APPEAL_LAPSE,

@@ -116,6 +116,12 @@ def test_a_decided_claim_shows_the_award_its_reasons_and_the_rights_with_their_l
         "mobility": None,
         "starts_on": "2026-01-05",
         "ends_on": "2028-01-04",
+        # The weekly amounts are known once the award is uprated (journeys uprate).
+        "daily_living_weekly_pence": None,
+        "mobility_weekly_pence": None,
+        "weekly_total_pence": None,
+        "weekly_amounts_from": None,
+        "amounts_text": None,
     }
     assert mine["decision_reasons"][0].startswith("Daily living activities scored 9 points")
     assert mine["decision_reasons"][1].startswith("Mobility activities scored 4 points")

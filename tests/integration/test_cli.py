@@ -79,3 +79,26 @@ def test_audit_replay_reports_every_decision_reproduced(cli_settings: Settings) 
     assert found is not None
     assert found.group(1) == found.group(2)
     assert int(found.group(1)) > 0
+
+
+def test_uprate_uprates_every_award_in_payment_and_prints_the_rate(
+    cli_settings: Settings,
+) -> None:
+    assert runner.invoke(app, ["demo", "--customers", "40", "--seed", "3"]).exit_code == 0
+    result = runner.invoke(app, ["uprate", "--on", "2026-04-06"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"Awards uprated on 2026-04-06: (\d+) \(of (\d+) in payment", result.output)
+    assert found is not None, result.output
+    assert found.group(1) == found.group(2)
+    assert int(found.group(1)) > 0
+    assert re.search(r"= \d+ events/second", result.output)
+    again = runner.invoke(app, ["uprate", "--on", "2026-04-06"])
+    assert "Awards uprated on 2026-04-06: 0 (of 0 in payment" in again.output
+    assert runner.invoke(app, ["audit", "replay"]).exit_code == 0
+
+
+@pytest.mark.parametrize("bad", ["6 April 2026", "2026-13-01", "2024-04-08"])
+def test_uprate_names_the_option_when_the_date_is_bad(cli_settings: Settings, bad: str) -> None:
+    result = runner.invoke(app, ["uprate", "--on", bad])
+    assert result.exit_code == 2
+    assert "--on" in result.output

@@ -36,8 +36,8 @@ def interfere_after_load(
     loads: list[int] = []
     original_load: Callable[..., Any] = victim.application._load
 
-    def load_then_rival_writes(aggregate_id: UUID, kind: type[Any]) -> Any:
-        aggregate = original_load(aggregate_id, kind)
+    def load_then_rival_writes(aggregate_id: UUID, kind: type[Any], **options: Any) -> Any:
+        aggregate = original_load(aggregate_id, kind, **options)
         loads.append(aggregate.version)
         if len(loads) <= times:
             rival.application.report_change(

@@ -47,6 +47,7 @@ CLAIM_COMMANDS = (
     "lodge_appeal",
     "revise_during_appeal",
     "record_appeal_outcome",
+    "uprate_award",
 )
 CUSTOMER_COMMANDS = (
     "add_support_marker",
@@ -88,6 +89,8 @@ def applicable(claim: Claim) -> list[str]:
         options.append("lodge_appeal")
     if dispute is DisputeStage.APPEAL_LODGED:
         options += ["record_appeal_outcome", "revise_during_appeal", "record_appeal_outcome"]
+    if pip and status is ClaimStatus.AWARDED:
+        options.append("uprate_award")
     if status.is_open:
         options.append("withdraw_claim")
     return options
@@ -405,6 +408,19 @@ class Driver:
 
             def command() -> Recorded:
                 return app.revise_during_appeal(claim_id, revised_on=when, award=revision)
+
+        elif name == "uprate_award":
+            on = self.data.draw(st.sampled_from([date(2025, 4, 7), date(2026, 4, 6)]))
+            if self.data.draw(st.booleans()):
+
+                def command() -> Recorded:
+                    return app.uprate_award(claim_id, on)
+
+            else:  # the bulk run: every award in payment on the date, written in one go
+
+                def command() -> Recorded:
+                    report = self.system.uprating.uprate_all(on)
+                    return Recorded(claim_id, report.last_position)
 
         else:
             assert name == "record_appeal_outcome"

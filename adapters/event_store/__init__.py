@@ -1,0 +1,1 @@
+"""The event store's PostgreSQL recorder, tuned for Journeys' write path."""

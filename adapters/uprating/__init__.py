@@ -1,0 +1,1 @@
+"""Where the annual uprating keeps its award index and how it writes events in bulk."""

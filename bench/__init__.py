@@ -1,0 +1,1 @@
+"""Benchmarks: each workload prints JSON figures beside in-run baselines and their ratios."""
