@@ -159,6 +159,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         batch_size=settings.projection_batch_size,
         poll_interval=settings.projection_poll_seconds,
         new_events=new_events,
+        parallel=bool(settings.database_url),
     )
     return Journeys(
         settings=settings,

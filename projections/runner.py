@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Protocol
 
 from projections.model import ProjectionPosition
@@ -47,6 +47,7 @@ class ProjectionRunner:
         batch_size: int = 1000,
         poll_interval: float = 0.2,
         new_events: NewEventSignal | None = None,
+        parallel: bool = False,
     ) -> None:
         self.log = log
         self.store = store
@@ -54,6 +55,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._new_events = new_events
+        self.parallel = parallel
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -77,7 +79,13 @@ class ProjectionRunner:
         read = 0
         # The next page is read (and decoded) while this one is applied: reading mostly
         # waits on the database, so the two overlap rather than take turns.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="log-reader") as reader:
+        # With a database server, the projections' batches run side by side: each mostly
+        # waits on its own connection, so one's Python work fills another's wait.
+        appliers = len(projections) if self.parallel and len(projections) > 1 else 0
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="log-reader") as reader,
+            ThreadPoolExecutor(max_workers=max(appliers, 1), thread_name_prefix="views") as views,
+        ):
             start = min(positions.values(), default=target)
             pending = reader.submit(self.log.read, start, self.batch_size)
             while True:
@@ -86,10 +94,19 @@ class ProjectionRunner:
                     return read
                 pending = reader.submit(self.log.read, page[-1].position, self.batch_size)
                 read += len(page)
-                for projection in projections:
-                    positions[projection.name] = self._apply(
-                        projection, positions[projection.name], page
-                    )
+                if appliers:
+                    applied = {
+                        p.name: views.submit(self._apply, p, positions[p.name], page)
+                        for p in projections
+                    }
+                    wait(applied.values())
+                    for name, batch in applied.items():
+                        positions[name] = batch.result()
+                else:
+                    for projection in projections:
+                        positions[projection.name] = self._apply(
+                            projection, positions[projection.name], page
+                        )
                 if progress is not None:
                     progress(page[-1].position, max(target, page[-1].position))
                 if min(positions.values()) != page[-1].position:

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         description="The embedded views file (default: beside the event store, *-views.sqlite3)",
     )
     projection_batch_size: int = Field(
-        default=1000, ge=1, le=100_000, description="Events applied per view transaction"
+        default=5000, ge=1, le=100_000, description="Events applied per view transaction"
     )
     projection_poll_seconds: float = Field(
         default=0.2, gt=0, description="How often an idle projection runner looks for events"
