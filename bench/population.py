@@ -189,9 +189,7 @@ class WriteBehindEventStore(EventStore[UUID]):
     def _exists(self, originator_id: UUID) -> bool:
         if originator_id in self.by_aggregate:
             return True
-        return self.store_holds_others and bool(
-            self.recorder.select_events(originator_id, limit=1)
-        )
+        return self.store_holds_others and bool(self.recorder.select_events(originator_id, limit=1))
 
     def get(
         self,
