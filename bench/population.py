@@ -300,13 +300,6 @@ class _ShardPopulation(Population):
         digits = int(nino[2:8])
         return f"{nino[:2]}{digits - digits % SHARDS + self.shard:06d}{nino[8:]}"
 
-    def _moment(self, day: date) -> datetime:
-        # The demo's award periods add whole years to the claim date, which fails for a claim
-        # made on 29 February (ValueError, not a refusal): nothing happens on that day here.
-        if day.month == 2 and day.day == 29:
-            day += timedelta(days=1)
-        return super()._moment(day)
-
     def _busy_journey(self, begins: datetime) -> Iterator[datetime]:
         """A long-standing customer: a PIP claim, other benefits, many reported changes."""
         yield begins

@@ -281,14 +281,6 @@ class SqlViewStore(ViewStore):
             row = cursor.fetchone()
         return str(row[0]) if row else None
 
-    def _self_service(self, cursor: Cursor, customer_id: UUID) -> SelfServiceView | None:
-        cursor.execute(
-            self.t("SELECT document FROM {p}view_self_service WHERE customer_id = ?"),
-            (str(customer_id),),
-        )
-        row = cursor.fetchone()
-        return SelfServiceView.model_validate_json(row[0]) if row else None
-
     def read_timeline(self, query: TimelineQuery, page: Page) -> tuple[list[TimelineEntry], int]:
         """Filtered timeline rows in log order."""
         rows, total = self.read_timeline_json(query, page)
