@@ -26,8 +26,10 @@ from domain.errors import (
     ClaimNotOpen,
     ClaimWithdrawn,
     DomainError,
+    GoodReasonNotApplicable,
     InvalidAwardPeriod,
     InvalidClaimDate,
+    MissingAwardStart,
     MissingDescription,
     NoAward,
     NoDecisionToDispute,
@@ -190,7 +192,12 @@ class Claim(JourneyAggregate):
     """One claim to one benefit, from start to decision and any dispute."""
 
     class Started(JourneyAggregate.Created):
-        """A claim was made (effective on the claim date)."""
+        """A claim was made (effective on the claim date).
+
+        Version 2 names the DLA to PIP transition a PIP claim was made in, if any.
+        """
+
+        class_version = 2
 
         customer_id: UUID
         benefit: BenefitType
@@ -198,6 +205,12 @@ class Claim(JourneyAggregate):
         claimant_role: ClaimantRole
         effective_date: date
         age_test: Decision | None
+        transition_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            """Claims stored before transitions existed were made outside one."""
+            state["transition_id"] = None
 
     @classmethod
     def start(
@@ -209,6 +222,7 @@ class Claim(JourneyAggregate):
         claimant_role: ClaimantRole,
         claim_date: date,
         date_of_birth: date,
+        transition_id: UUID | None = None,
     ) -> Claim:
         """Start a claim; a PIP claim outside the age limits is disallowed at once."""
         age_test: Decision | None = None
@@ -227,6 +241,7 @@ class Claim(JourneyAggregate):
             claimant_role=claimant_role,
             effective_date=claim_date,
             age_test=age_test,
+            transition_id=transition_id,
         )
         if not eligible and age_test is not None:
             claim._disallowed(
@@ -246,8 +261,10 @@ class Claim(JourneyAggregate):
         claimant_role: ClaimantRole,
         effective_date: date,
         age_test: Decision | None,
+        transition_id: UUID | None,
     ) -> None:
         self.customer_id = customer_id
+        self.transition_id = transition_id
         self.benefit = benefit
         self.channel = channel
         self.claimant_role = claimant_role
@@ -395,6 +412,65 @@ class Claim(JourneyAggregate):
         self.decision_notified_on = effective_date
         self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
+    class GoodReasonAccepted(JourneyAggregate.Event):
+        """A decision maker accepted a good reason for the missing PIP2: the claim reopens.
+
+        The negative determination no longer stands; a new return date is set by the rule.
+        """
+
+        effective_date: date
+        decision: Decision
+        due_on: date
+        due_decision: Decision
+
+    def accept_good_reason(self, accepted_on: date, reason: str, decision_maker: Actor) -> None:
+        """Reopen a claim disallowed for the PIP2 not coming back, with a new return date."""
+        if (
+            self.status is not ClaimStatus.DISALLOWED
+            or self.disallowance_grounds is not DisallowanceGrounds.QUESTIONNAIRE_NOT_RETURNED
+        ):
+            raise GoodReasonNotApplicable(
+                "only a claim disallowed because the PIP2 did not come back can be reopened "
+                f"for a good reason (this claim is {self.status.value})"
+            )
+        if self.dispute is not DisputeStage.NONE:
+            raise GoodReasonNotApplicable(
+                f"a dispute of the decision is under way ({self.dispute.value}): decide it there"
+            )
+        if not reason.strip():
+            raise MissingDescription("reason: say what the good reason is")
+        self._require_not_before(accepted_on, self.decision_notified_on, "accepted_on")
+        judgement = DECISION_MAKER_JUDGEMENT.decide(
+            Judgement(
+                question="Is there a good reason the PIP2 questionnaire was not returned?",
+                answer="good reason accepted",
+                reason=reason.strip(),
+            ),
+            on=accepted_on,
+            made_by=decision_maker,
+        )
+        due = PIP2_RETURN_DATE.decide(QuestionnaireSent(issued_on=accepted_on), on=accepted_on)
+        self._good_reason_accepted(
+            effective_date=accepted_on,
+            decision=judgement.record,
+            due_on=due.outcome.due_on,
+            due_decision=due.record,
+        )
+
+    @event(GoodReasonAccepted)
+    def _good_reason_accepted(
+        self, effective_date: date, decision: Decision, due_on: date, due_decision: Decision
+    ) -> None:
+        self.status = ClaimStatus.AWAITING_QUESTIONNAIRE
+        self.disallowance_grounds = None
+        self.award = None
+        self.award_event = None
+        self.decision_notified_on = None
+        self.decision_event = None
+        self.statement_of_reasons_requested_on = None
+        self.questionnaire_due_on = due_on
+        self.questionnaire_event = EventRef(aggregate_id=self.id, version=self.version + 1)
+
     # -- assessment and decision ------------------------------------------------------------
 
     class AssessmentRecorded(JourneyAggregate.Event):
@@ -434,16 +510,14 @@ class Claim(JourneyAggregate):
         decision: Decision
         award: Award
 
-    def decide_pip_award(
+    def award_rates(
         self,
         *,
         decided_on: date,
-        starts_on: date,
-        ends_on: date,
         decision_maker: Actor | None = None,
         override: RatesOverride | None = None,
-    ) -> None:
-        """Decide PIP from the assessment points; a decision maker may override with a reason."""
+    ) -> tuple[Decision, Rate, Rate]:
+        """The rates a PIP decision on this date would give: the rule's record and the rates."""
         self._require_pip("decide a PIP award")
         self._require_open("decide the claim")
         if self.points is None or self.assessment_event is None:
@@ -476,7 +550,28 @@ class Claim(JourneyAggregate):
                     )
                 }
             )
+        return record, daily_living, mobility
+
+    def decide_pip_award(
+        self,
+        *,
+        decided_on: date,
+        starts_on: date | None,
+        ends_on: date | None,
+        decision_maker: Actor | None = None,
+        override: RatesOverride | None = None,
+    ) -> None:
+        """Decide PIP from the assessment points; a decision maker may override with a reason."""
+        record, daily_living, mobility = self.award_rates(
+            decided_on=decided_on, decision_maker=decision_maker, override=override
+        )
         entitled = daily_living is not Rate.NONE or mobility is not Rate.NONE
+        if entitled:
+            if starts_on is None:
+                raise MissingAwardStart("starts_on: an award needs the day it starts")
+            if ends_on is None:
+                raise InvalidAwardPeriod("ends_on: a PIP award needs the day it ends")
+            self._check_award_period(starts_on, ends_on)
         award = Award(
             entitled=entitled,
             daily_living=daily_living,
@@ -484,8 +579,6 @@ class Claim(JourneyAggregate):
             starts_on=starts_on if entitled else None,
             ends_on=ends_on if entitled else None,
         )
-        if entitled:
-            self._check_award_period(starts_on, ends_on)
         self._award_decided(effective_date=decided_on, decision=record, award=award)
 
     def decide_entitlement(

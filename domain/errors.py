@@ -153,3 +153,47 @@ class AwardNotStarted(NoAwardInPayment):
 
 class AwardAlreadyUprated(DomainError):
     """The award was already uprated for that date (or a later one)."""
+
+
+class DeadlineNotDue(DomainError):
+    """A deadline cannot fire before the day it is set for."""
+
+
+class NotAChildDlaRecipient(DomainError):
+    """The DLA to PIP transition is only for someone awarded DLA as a child, still in payment."""
+
+
+class ClaimBeforeInvitation(DomainError):
+    """A PIP claim in the DLA transition cannot be dated before the invitation was sent."""
+
+
+class AppointeeNotCarriedOver(DomainError):
+    """A DLA appointee does not carry over to PIP: a new appointee must be appointed first."""
+
+
+class HospitalStayNotRelevant(DomainError):
+    """A hospital stay only changes the invitation before it is sent."""
+
+
+class InvalidHospitalDates(DomainError):
+    """A discharge needs an admission first, and cannot come before it."""
+
+
+class PipStartDoesNotFollowDla(DomainError):
+    """In the DLA transition, PIP starts the day after DLA ends, on the date the rule gives."""
+
+
+class MissingAwardStart(DomainError):
+    """An award needs a start date (only a DLA transition's PIP award has one worked out)."""
+
+
+class GoodReasonNotApplicable(DomainError):
+    """A good reason can only reopen a claim disallowed for the questionnaire not coming back."""
+
+
+class NoAgeReviewDue(DomainError):
+    """No age review of the DLA award is waiting to be completed."""
+
+
+class TransitionOver(DomainError):
+    """The DLA to PIP transition has ended; nothing more can change on it."""

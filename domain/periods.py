@@ -39,3 +39,34 @@ def birthday(date_of_birth: date, years: int) -> date:
         return date_of_birth.replace(year=date_of_birth.year + years)
     except ValueError:
         return date(date_of_birth.year + years, 3, 1)
+
+
+def first_weekday_after(day: date, weekday: int) -> date:
+    """The first date strictly after `day` that falls on `weekday` (Monday 0 ... Sunday 6)."""
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"a weekday is 0 (Monday) to 6 (Sunday), got {weekday}")
+    ahead = (weekday - day.weekday()) % 7
+    return day + timedelta(days=ahead or 7)
+
+
+def first_weekday_on_or_after(day: date, weekday: int) -> date:
+    """`day` itself when it falls on `weekday`, else the first such date after it."""
+    return day if day.weekday() == weekday else first_weekday_after(day, weekday)
+
+
+def first_cycle_day_after(anchor: date, cycle_days: int, day: date) -> date:
+    """The first date strictly after `day` in the cycle anchor, anchor + cycle_days, ...
+
+    Before the anchor, the anchor itself is the first date of the cycle after `day`.
+    """
+    if cycle_days < 1:
+        raise ValueError(f"a cycle is at least one day long, got {cycle_days}")
+    if day < anchor:
+        return anchor
+    cycles_passed = (day - anchor).days // cycle_days
+    return anchor + timedelta(days=(cycles_passed + 1) * cycle_days)
+
+
+def weeks_before(day: date, weeks: int) -> date:
+    """The date `weeks` whole weeks before `day` (the same weekday)."""
+    return day - timedelta(weeks=weeks)

@@ -72,6 +72,30 @@ class SupportDuration(Enum):
     RECURRING = "recurring"
 
 
+class Weekday(Enum):
+    """A day of the week (pay days are weekdays)."""
+
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def number(self) -> int:
+        """Monday 0 ... Sunday 6, as `date.weekday()` counts."""
+        return list(Weekday).index(self)
+
+
+class Region(Enum):
+    """Where the customer lives: some practices differ in Great Britain and Northern Ireland."""
+
+    GREAT_BRITAIN = "GB"
+    NORTHERN_IRELAND = "NI"
+
+
 class ContactPreferences(ValueObject):
     """How the customer wants to hear from the department."""
 

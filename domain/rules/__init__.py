@@ -10,6 +10,17 @@ from domain.rules.disputes import (
     APPEAL_TIME_LIMIT,
     MANDATORY_RECONSIDERATION_TIME_LIMIT,
 )
+from domain.rules.dla_child import DLA_CHILD_AGE_REVIEWS, DLA_PAY_SCHEDULE
+from domain.rules.dla_to_pip import (
+    DLA_PIP_CLAIM_WINDOW,
+    DLA_PIP_DLA_END_DATE,
+    DLA_PIP_INVITATION,
+    DLA_PIP_INVITATION_DATE,
+    DLA_PIP_REINSTATEMENT,
+    DLA_PIP_RESTART,
+    DLA_PIP_SUSPENSION,
+    DLA_PIP_TERMINATION,
+)
 from domain.rules.eligibility import PIP_AGE_TEST
 from domain.rules.framework import AnyRule
 from domain.rules.pip_assessment import PIP_COMPONENT_RATES
@@ -28,6 +39,16 @@ RULES: dict[str, AnyRule] = {
         APPEAL_TIME_LIMIT,
         APPEAL_LAPSE,
         DECISION_MAKER_JUDGEMENT,
+        DLA_PAY_SCHEDULE,
+        DLA_CHILD_AGE_REVIEWS,
+        DLA_PIP_INVITATION_DATE,
+        DLA_PIP_INVITATION,
+        DLA_PIP_CLAIM_WINDOW,
+        DLA_PIP_SUSPENSION,
+        DLA_PIP_RESTART,
+        DLA_PIP_TERMINATION,
+        DLA_PIP_DLA_END_DATE,
+        DLA_PIP_REINSTATEMENT,
     )
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.errors import UnknownRuleVersion
 from domain.rules.framework import Evaluation, Rule, RuleVersion
 from domain.rules.pip_assessment import Rate
 from domain.values import ValueObject
@@ -118,3 +119,14 @@ PIP_WEEKLY_RATES: Rule[RatesOnDate, PipWeeklyRates, WeeklyAmounts] = Rule(
     ),
     evaluate=_evaluate,
 )
+
+
+def weekly_total_pence(daily_living: Rate, mobility: Rate, on: date) -> int | None:
+    """What the rates pay a week on a date, or None before the first rate table."""
+    try:
+        decided = PIP_WEEKLY_RATES.decide(
+            RatesOnDate(daily_living=daily_living, mobility=mobility, on=on), on=on
+        )
+    except UnknownRuleVersion:
+        return None
+    return decided.outcome.total_pence
