@@ -19,6 +19,14 @@ class ClaimNotFound(NotFound):
     """No claim exists with that id."""
 
 
+class TransitionNotFound(NotFound):
+    """The customer has no DLA to PIP transition."""
+
+
+class TransitionAlreadyStarted(DomainError):
+    """The customer's DLA to PIP transition has already started."""
+
+
 class DateInFuture(DomainError):
     """A date of something that has happened is after today."""
 

@@ -1,27 +1,19 @@
-"""The Journeys application: one method per use case on customers and claims."""
+"""The Journeys application: one method per use case on customers, claims and transitions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import (
-    EventStore,
-    JSONTranscoder,
-    RecordConflictError,
-    StoredEvent,
-)
+from eventsourcing.persistence import RecordConflictError
 
 from domain.aggregate import JourneyAggregate, recording_at
 from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
-from domain.errors import DomainError
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import AssessmentPoints, Rate
+from domain.transition import DlaToPipTransition
 from domain.values import (
     Actor,
     Appointee,
@@ -32,192 +24,19 @@ from domain.values import (
     SupportMarker,
     SupportNeed,
 )
-from services.clock import Clock
-from services.errors import (
-    ClaimNotFound,
-    ConcurrentUpdate,
-    CustomerAlreadyRegistered,
-    CustomerNotFound,
-    DateInFuture,
-)
-from services.group_commit import GroupCommit, GroupCommitEventStore
-from services.recent_events import RecentEvents
-from services.transcodings import register_domain_transcodings
+from services.base import Recorded
+from services.errors import CustomerAlreadyRegistered, CustomerNotFound
+from services.transitions import DlaToPipUseCases
 
-AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
+__all__ = ["JourneysApplication", "Recorded"]
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What a command stored: the aggregate it was about and the log position it reached."""
+class JourneysApplication(DlaToPipUseCases):
+    """Customers, their claims and their journeys: load, command, save once."""
 
-    id: UUID
-    position: int
-
-
-class JourneysApplication(Application[UUID]):
-    """Customers and their claims: load, command, save once; conflicts retried, then reported."""
-
+    # The library names an application's tables after this (journeys_events): every
+    # subclass must keep it, or it would look for a log that is not there.
     name = "Journeys"
-
-    def __init__(
-        self,
-        *,
-        env: Mapping[str, str],
-        clock: Clock,
-        command_attempts: int = 3,
-        group_commit: bool = True,
-        recent_aggregates: int = 0,
-    ) -> None:
-        self.clock = clock
-        self.command_attempts = command_attempts
-        self.recent = RecentEvents(recent_aggregates) if recent_aggregates else None
-        self.group_commit = (
-            GroupCommit(lambda stored: self.recorder.insert_events(stored))
-            if group_commit
-            else None
-        )
-        super().__init__(env=env)
-
-    def _insert(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
-        return self.recorder.insert_events(stored_events)
-
-    def construct_event_store(self) -> EventStore[UUID]:
-        """The event store; concurrent commands share commits when group commit is on."""
-        if self.group_commit is None:
-            return super().construct_event_store()
-        return GroupCommitEventStore(self.mapper, self.recorder, self.group_commit)
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        """Teach the store the domain's dates, enums and value objects."""
-        super().register_transcodings(transcoder)
-        register_domain_transcodings(transcoder)
-
-    # -- loading and saving -------------------------------------------------------------
-
-    def _load(
-        self,
-        aggregate_id: UUID,
-        kind: type[AggregateT],
-        version: int | None = None,
-        *,
-        fresh: bool = True,
-    ) -> AggregateT:
-        """An aggregate at a version (default: the latest; from recent events unless fresh)."""
-        not_found = CustomerNotFound if kind is Customer else ClaimNotFound
-        aggregate: object
-        if version is None:
-            aggregate = self._current(aggregate_id, fresh)
-        else:
-            try:
-                aggregate = self.repository.get(aggregate_id, version=version)
-            except AggregateNotFoundError:
-                aggregate = None
-        if aggregate is None:
-            raise not_found(f"no {kind.__name__.lower()} with id {aggregate_id}")
-        if not isinstance(aggregate, kind):
-            raise not_found(f"{aggregate_id} is not a {kind.__name__.lower()}")
-        return aggregate
-
-    def _current(self, aggregate_id: UUID, fresh: bool) -> JourneyAggregate | None:
-        """The aggregate at its latest version: recent events, plus any stored since if fresh.
-
-        A command may run on recent events alone: if another process has moved the
-        aggregate on, saving conflicts (or a refusal is checked again) and the command runs
-        once more on fresh events. Queries always read fresh.
-        """
-        known = self.recent.get(aggregate_id) if self.recent is not None else None
-        if known and not fresh:
-            events = known
-        else:
-            after = known[-1].originator_version if known else None
-            stored = self.events.get(aggregate_id, gt=after)
-            newer = tuple(cast(Iterable[JourneyAggregate.Event], stored))
-            events = (*known, *newer) if known else newer
-        if not events:
-            return None
-        if self.recent is not None:
-            self.recent.put(aggregate_id, events)
-        aggregate: JourneyAggregate | None = None
-        for event in events:
-            aggregate = cast(JourneyAggregate | None, event.mutate(aggregate))
-        return aggregate
-
-    def _store(self, changed: Sequence[JourneyAggregate]) -> int:
-        """Store the aggregates' new events together; returns the last one's log position."""
-        pending = [(aggregate.id, aggregate.collect_events()) for aggregate in changed]
-        try:
-            recordings = self.events.put([event for _, events in pending for event in events])
-        except RecordConflictError:
-            for aggregate_id, _ in pending:
-                if self.recent is not None:
-                    self.recent.forget(aggregate_id)
-            raise
-        if self.recent is not None:
-            for aggregate_id, events in pending:
-                self.recent.extend(aggregate_id, cast(Sequence[JourneyAggregate.Event], events))
-        return max(recording.notification.id for recording in recordings)
-
-    def _save_with_retries(
-        self, contended_id: UUID, command: Callable[[bool], Sequence[JourneyAggregate]]
-    ) -> int:
-        """Run a command (load, change) and save once; a version conflict runs it again.
-
-        Returns the log position of the last event stored, so that a client can wait for
-        its views to reach it (read-your-writes).
-        """
-        if self.recent is not None and self.recent.get(contended_id) is not None:
-            try:
-                return self._attempt(command, fresh=False)
-            except RecordConflictError:
-                pass  # the cache was behind another process's writes: no race, no attempt used
-        for attempt in range(1, self.command_attempts + 1):
-            try:
-                return self._attempt(command, fresh=True)
-            except RecordConflictError:
-                if attempt == self.command_attempts:
-                    raise ConcurrentUpdate(contended_id, attempt) from None
-        raise AssertionError("unreachable: command_attempts is at least 1")  # pragma: no cover
-
-    def _attempt(self, command: Callable[[bool], Sequence[JourneyAggregate]], fresh: bool) -> int:
-        """Run a command once and store what it changed."""
-        try:
-            with recording_at(self.clock.now()):
-                changed = command(fresh)
-        except DomainError:
-            if fresh:
-                raise
-            # Refused on cached events: make sure on the stored ones before saying no.
-            with recording_at(self.clock.now()):
-                changed = command(True)
-        return self._store(changed)
-
-    def _change(
-        self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
-    ) -> Recorded:
-        """Load one aggregate, apply one command to it and save it."""
-
-        def command(fresh: bool) -> Sequence[JourneyAggregate]:
-            aggregate = self._load(aggregate_id, kind, fresh=fresh)
-            change(aggregate)
-            return (aggregate,)
-
-        return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
-
-    def _happened(self, **dates: date | None) -> None:
-        """Refuse dates of past facts that lie after today, naming the field."""
-        today = self.clock.today()
-        for field_name, value in dates.items():
-            if value is not None and value > today:
-                raise DateInFuture(
-                    f"{field_name} {value.isoformat()} is after today ({today.isoformat()})"
-                )
-
-    def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Recorded:
-        return self._change(claim_id, Claim, change)
-
-    def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Recorded:
-        return self._change(customer_id, Customer, change)
 
     # -- customers ----------------------------------------------------------------------
 
@@ -256,9 +75,19 @@ class JourneysApplication(Application[UUID]):
         )
 
     def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> Recorded:
-        """Appoint someone to act for the customer."""
+        """Appoint someone to act for the customer (from 16, also for a transition's PIP claim)."""
         self._happened(effective_date=effective)
-        return self._change_customer(customer_id, lambda c: c.appoint(appointee, effective))
+
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            customer = self._load(customer_id, Customer, fresh=fresh)
+            customer.appoint(appointee, effective)
+            transition = self._transition_of(customer_id, fresh)
+            if transition is None:
+                return (customer,)
+            transition.new_appointee_appointed(effective)
+            return (customer, transition)
+
+        return Recorded(customer_id, self._save_with_retries(customer_id, command))
 
     def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> Recorded:
         """End the current appointment."""
@@ -287,11 +116,19 @@ class JourneysApplication(Application[UUID]):
         return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
-        """Record the customer's death."""
+        """Record the customer's death; any DLA to PIP transition stops with it."""
         today = self.clock.today()
-        return self._change_customer(
-            customer_id, lambda c: c.notify_death(date_of_death, reference, today)
-        )
+
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            customer = self._load(customer_id, Customer, fresh=fresh)
+            customer.notify_death(date_of_death, reference, today)
+            transition = self._transition_of(customer_id, fresh)
+            if transition is None:
+                return (customer,)
+            transition.close_on_death(date_of_death, today)
+            return (customer, transition)
+
+        return Recorded(customer_id, self._save_with_retries(customer_id, command))
 
     # -- claims -------------------------------------------------------------------------
 
@@ -310,6 +147,11 @@ class JourneysApplication(Application[UUID]):
 
         def command(fresh: bool) -> Sequence[JourneyAggregate]:
             customer = self._load(customer_id, Customer, fresh=fresh)
+            transition = (
+                self._transition_of(customer_id, fresh) if benefit is BenefitType.PIP else None
+            )
+            if transition is not None and not transition.takes_pip_claim(claim_date, claimant_role):
+                transition = None
             claim = Claim.start(
                 customer=customer.ref(),
                 benefit=benefit,
@@ -317,10 +159,16 @@ class JourneysApplication(Application[UUID]):
                 claimant_role=claimant_role,
                 claim_date=claim_date,
                 date_of_birth=customer.date_of_birth,
+                transition_id=transition.id if transition is not None else None,
             )
             customer.open_claim(claim.id, benefit, claim_date)
             started[:] = [claim]
-            return (customer, claim)
+            if transition is None:
+                return (customer, claim)
+            transition.record_pip_claim(
+                claim_id=claim.id, claim_date=claim_date, today=self.clock.today()
+            )
+            return (customer, claim, transition)
 
         position = self._save_with_retries(customer_id, command)
         return Recorded(started[0].id, position)
@@ -338,11 +186,47 @@ class JourneysApplication(Application[UUID]):
     def make_negative_determination(
         self, claim_id: UUID, good_reason: str | None = None
     ) -> Recorded:
-        """Disallow a claim whose PIP2 is overdue today without a good reason."""
+        """Disallow a claim whose PIP2 is overdue today without a good reason.
+
+        In a DLA to PIP transition, DLA's last day follows from the determination.
+        """
         today = self.clock.today()
-        return self._change_claim(
-            claim_id, lambda c: c.make_negative_determination(today, good_reason)
-        )
+
+        def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
+            claim.make_negative_determination(today, good_reason)
+            if transition is not None and transition.plans_dla_end_for(claim.id):
+                self._end_dla_on_negative_determination(claim, transition, today)
+
+        return self._change_claim_in_journey(claim_id, change)
+
+    def accept_good_reason(
+        self, claim_id: UUID, *, accepted_on: date, reason: str, decision_maker: Actor
+    ) -> Recorded:
+        """Reopen a claim disallowed for want of the PIP2; in a transition, DLA is reinstated."""
+        self._happened(accepted_on=accepted_on)
+        today = self.clock.today()
+
+        def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
+            claim.accept_good_reason(accepted_on, reason, decision_maker)
+            if transition is not None:
+                transition.good_reason_accepted(claim.id, accepted_on, today)
+
+        return self._change_claim_in_journey(claim_id, change)
+
+    def _change_claim_in_journey(
+        self,
+        claim_id: UUID,
+        change: Callable[[Claim, DlaToPipTransition | None], None],
+    ) -> Recorded:
+        """Change a claim and, when it was made in a transition, the transition with it."""
+
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            claim = self._load(claim_id, Claim, fresh=fresh)
+            transition = self._claim_transition(claim, fresh)
+            change(claim, transition)
+            return (claim,) if transition is None else (claim, transition)
+
+        return Recorded(claim_id, self._save_with_retries(claim_id, command))
 
     def record_assessment(
         self,
@@ -365,23 +249,42 @@ class JourneysApplication(Application[UUID]):
         claim_id: UUID,
         *,
         decided_on: date,
-        starts_on: date,
-        ends_on: date,
+        starts_on: date | None,
+        ends_on: date | None,
         decision_maker: Actor | None = None,
         override: RatesOverride | None = None,
     ) -> Recorded:
-        """Decide a PIP claim from its assessment points."""
+        """Decide a PIP claim from its assessment points.
+
+        In a DLA to PIP transition PIP starts the day after DLA ends, as the rule gives: leave
+        starts_on out to take that date (a different one is refused).
+        """
         self._happened(decided_on=decided_on)
-        return self._change_claim(
-            claim_id,
-            lambda c: c.decide_pip_award(
+
+        def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
+            start, record_dla_end = starts_on, None
+            if transition is not None and transition.plans_dla_end_for(claim.id):
+                _, daily_living, mobility = claim.award_rates(
+                    decided_on=decided_on, decision_maker=decision_maker, override=override
+                )
+                start, record_dla_end = self._end_dla_on_pip_decision(
+                    claim,
+                    transition,
+                    decided_on=decided_on,
+                    rates=(daily_living, mobility),
+                    starts_on=starts_on,
+                )
+            claim.decide_pip_award(
                 decided_on=decided_on,
-                starts_on=starts_on,
+                starts_on=start,
                 ends_on=ends_on,
                 decision_maker=decision_maker,
                 override=override,
-            ),
-        )
+            )
+            if record_dla_end is not None:
+                record_dla_end()
+
+        return self._change_claim_in_journey(claim_id, change)
 
     def decide_entitlement(
         self,
@@ -409,9 +312,16 @@ class JourneysApplication(Application[UUID]):
         )
 
     def withdraw_claim(self, claim_id: UUID, withdrawn_on: date, reason: str) -> Recorded:
-        """Withdraw an undecided claim."""
+        """Withdraw an undecided claim (a transition then waits for a claim again)."""
         self._happened(withdrawn_on=withdrawn_on)
-        return self._change_claim(claim_id, lambda c: c.withdraw(withdrawn_on, reason))
+        today = self.clock.today()
+
+        def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
+            claim.withdraw(withdrawn_on, reason)
+            if transition is not None:
+                transition.pip_claim_withdrawn(claim.id, withdrawn_on, today)
+
+        return self._change_claim_in_journey(claim_id, change)
 
     def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> Recorded:
         """Ask for written reasons for the decision."""

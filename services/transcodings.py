@@ -12,10 +12,10 @@ from pydantic import BaseModel
 
 # The domain modules whose enums and value objects appear in events; importing them here
 # defines those types before the transcoder is built.
-from domain import claim, customer, rules
+from domain import claim, customer, deadlines, rules, transition
 from domain.values import ValueObject
 
-_DOMAIN_MODULES = (claim, customer, rules)
+_DOMAIN_MODULES = (claim, customer, deadlines, rules, transition)
 
 
 class DateAsISO(Transcoding):

@@ -1,0 +1,233 @@
+"""The plumbing every use case shares: load aggregates, run a command, save once, retry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import (
+    EventStore,
+    JSONTranscoder,
+    RecordConflictError,
+    StoredEvent,
+)
+
+from domain.aggregate import JourneyAggregate, recording_at
+from domain.claim import Claim
+from domain.customer import Customer
+from domain.errors import DomainError
+from domain.transition import DlaToPipTransition
+from services.clock import Clock
+from services.errors import (
+    ClaimNotFound,
+    ConcurrentUpdate,
+    CustomerNotFound,
+    DateInFuture,
+    NotFound,
+    TransitionNotFound,
+)
+from services.group_commit import GroupCommit, GroupCommitEventStore
+from services.recent_events import RecentEvents
+from services.transcodings import register_domain_transcodings
+
+AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
+
+_NOT_FOUND: dict[type[JourneyAggregate], type[NotFound]] = {
+    Customer: CustomerNotFound,
+    Claim: ClaimNotFound,
+    DlaToPipTransition: TransitionNotFound,
+}
+
+_LABELS: dict[type[JourneyAggregate], str] = {DlaToPipTransition: "DLA to PIP transition"}
+
+NOTHING_STORED = 0
+"""The 'position' of a command that changed nothing (log positions start at 1)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command stored: the aggregate it was about and the log position it reached."""
+
+    id: UUID
+    position: int
+
+
+class JourneysBase(Application[UUID]):
+    """Load, command, save once; conflicts retried, then reported (the use cases subclass it)."""
+
+    name = "Journeys"
+
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str],
+        clock: Clock,
+        command_attempts: int = 3,
+        group_commit: bool = True,
+        recent_aggregates: int = 0,
+    ) -> None:
+        self.clock = clock
+        self.command_attempts = command_attempts
+        self.recent = RecentEvents(recent_aggregates) if recent_aggregates else None
+        self.group_commit = (
+            GroupCommit(lambda stored: self.recorder.insert_events(stored))
+            if group_commit
+            else None
+        )
+        super().__init__(env=env)
+
+    def _insert(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
+        return self.recorder.insert_events(stored_events)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        """The event store; concurrent commands share commits when group commit is on."""
+        if self.group_commit is None:
+            return super().construct_event_store()
+        return GroupCommitEventStore(self.mapper, self.recorder, self.group_commit)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """Teach the store the domain's dates, enums and value objects."""
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    # -- loading and saving -------------------------------------------------------------
+
+    def _load(
+        self,
+        aggregate_id: UUID,
+        kind: type[AggregateT],
+        version: int | None = None,
+        *,
+        fresh: bool = True,
+    ) -> AggregateT:
+        """An aggregate at a version (default: the latest; from recent events unless fresh)."""
+        not_found = _NOT_FOUND.get(kind, NotFound)
+        aggregate: object
+        if version is None:
+            aggregate = self._current(aggregate_id, fresh)
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id, version=version)
+            except AggregateNotFoundError:
+                aggregate = None
+        label = _LABELS.get(kind, kind.__name__.lower())
+        if aggregate is None:
+            raise not_found(f"no {label} with id {aggregate_id}")
+        if not isinstance(aggregate, kind):
+            raise not_found(f"{aggregate_id} is not a {label}")
+        return aggregate
+
+    def _load_if_any(
+        self, aggregate_id: UUID, kind: type[AggregateT], *, fresh: bool = True
+    ) -> AggregateT | None:
+        """An aggregate at its latest version, or None when it was never created."""
+        try:
+            return self._load(aggregate_id, kind, fresh=fresh)
+        except NotFound:
+            return None
+
+    def _current(self, aggregate_id: UUID, fresh: bool) -> JourneyAggregate | None:
+        """The aggregate at its latest version: recent events, plus any stored since if fresh.
+
+        A command may run on recent events alone: if another process has moved the
+        aggregate on, saving conflicts (or a refusal is checked again) and the command runs
+        once more on fresh events. Queries always read fresh.
+        """
+        known = self.recent.get(aggregate_id) if self.recent is not None else None
+        if known and not fresh:
+            events = known
+        else:
+            after = known[-1].originator_version if known else None
+            stored = self.events.get(aggregate_id, gt=after)
+            newer = tuple(cast(Iterable[JourneyAggregate.Event], stored))
+            events = (*known, *newer) if known else newer
+        if not events:
+            return None
+        if self.recent is not None:
+            self.recent.put(aggregate_id, events)
+        aggregate: JourneyAggregate | None = None
+        for event in events:
+            aggregate = cast(JourneyAggregate | None, event.mutate(aggregate))
+        return aggregate
+
+    def _store(self, changed: Sequence[JourneyAggregate]) -> int:
+        """Store the aggregates' new events together; returns the last one's log position."""
+        pending = [(aggregate.id, aggregate.collect_events()) for aggregate in changed]
+        if not any(events for _, events in pending):
+            return NOTHING_STORED
+        try:
+            recordings = self.events.put([event for _, events in pending for event in events])
+        except RecordConflictError:
+            for aggregate_id, _ in pending:
+                if self.recent is not None:
+                    self.recent.forget(aggregate_id)
+            raise
+        if self.recent is not None:
+            for aggregate_id, events in pending:
+                self.recent.extend(aggregate_id, cast(Sequence[JourneyAggregate.Event], events))
+        return max(recording.notification.id for recording in recordings)
+
+    def _save_with_retries(
+        self, contended_id: UUID, command: Callable[[bool], Sequence[JourneyAggregate]]
+    ) -> int:
+        """Run a command (load, change) and save once; a version conflict runs it again.
+
+        Returns the log position of the last event stored, so that a client can wait for
+        its views to reach it (read-your-writes).
+        """
+        if self.recent is not None and self.recent.get(contended_id) is not None:
+            try:
+                return self._attempt(command, fresh=False)
+            except RecordConflictError:
+                pass  # the cache was behind another process's writes: no race, no attempt used
+        for attempt in range(1, self.command_attempts + 1):
+            try:
+                return self._attempt(command, fresh=True)
+            except RecordConflictError:
+                if attempt == self.command_attempts:
+                    raise ConcurrentUpdate(contended_id, attempt) from None
+        raise AssertionError("unreachable: command_attempts is at least 1")  # pragma: no cover
+
+    def _attempt(self, command: Callable[[bool], Sequence[JourneyAggregate]], fresh: bool) -> int:
+        """Run a command once and store what it changed."""
+        try:
+            with recording_at(self.clock.now()):
+                changed = command(fresh)
+        except DomainError:
+            if fresh:
+                raise
+            # Refused on cached events: make sure on the stored ones before saying no.
+            with recording_at(self.clock.now()):
+                changed = command(True)
+        return self._store(changed)
+
+    def _change(
+        self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
+    ) -> Recorded:
+        """Load one aggregate, apply one command to it and save it."""
+
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            aggregate = self._load(aggregate_id, kind, fresh=fresh)
+            change(aggregate)
+            return (aggregate,)
+
+        return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
+
+    def _happened(self, **dates: date | None) -> None:
+        """Refuse dates of past facts that lie after today, naming the field."""
+        today = self.clock.today()
+        for field_name, value in dates.items():
+            if value is not None and value > today:
+                raise DateInFuture(
+                    f"{field_name} {value.isoformat()} is after today ({today.isoformat()})"
+                )
+
+    def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Recorded:
+        return self._change(claim_id, Claim, change)
+
+    def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Recorded:
+        return self._change(customer_id, Customer, change)
