@@ -9,20 +9,24 @@ from urllib.parse import unquote, urlsplit
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 
+from adapters.deadline_index import ViewDeadlineIndex
 from adapters.event_store.postgres import OneTripPostgresRecorder
 from adapters.log_listener import PostgresLogListener
 from adapters.uprating.postgres import PostgresAwardIndex, PostgresCopyWriter
 from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
 from adapters.views.sqlite import SQLiteViewStore
+from projections.deadlines import DeadlineProjection
 from projections.ledger import DecisionLedgerProjection
 from projections.runner import ProjectionRunner
 from projections.self_service import SelfServiceProjection
 from projections.store import ViewStore
 from projections.timeline import TimelineProjection
+from projections.transitions import TransitionProjection
 from projections.worklists import WorklistProjection
 from services.audit import DecisionLedger
 from services.clock import Clock, SystemClock
+from services.deadlines import DeadlineScheduler
 from services.journeys import JourneysApplication
 from services.log import ApplicationLog
 from services.settings import Settings
@@ -101,7 +105,7 @@ def build_uprating(settings: Settings, application: JourneysApplication) -> Annu
 
 @dataclass
 class Journeys:
-    """The assembled system: the application, its clock, the ledger, the views and their runner."""
+    """The assembled system: the application, its clock, the ledger, views, runner, scheduler."""
 
     settings: Settings
     clock: Clock
@@ -110,6 +114,7 @@ class Journeys:
     views: ViewStore
     projections: ProjectionRunner
     uprating: AnnualUprating
+    deadlines: DeadlineScheduler
 
     def close(self) -> None:
         """Stop following the log and release database connections."""
@@ -155,6 +160,8 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
             TimelineProjection(),
             WorklistProjection(),
             DecisionLedgerProjection(),
+            DeadlineProjection(),
+            TransitionProjection(),
         ],
         batch_size=settings.projection_batch_size,
         poll_interval=settings.projection_poll_seconds,
@@ -169,4 +176,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         views=views,
         projections=runner,
         uprating=build_uprating(settings, application),
+        deadlines=DeadlineScheduler(application, ViewDeadlineIndex(runner, views), clock),
     )

@@ -88,6 +88,37 @@ class ReportedChange(ReadModel):
     description: str
 
 
+class SelfServiceTransition(ReadModel):
+    """The move from DLA to PIP as the young person and their parent or appointee see it.
+
+    Plain language and dates only: nothing that reveals the basis of a Special Rules award.
+    """
+
+    stage: str = Field(description="machine-readable stage of the move")
+    summary: str = Field(description="where things stand, in plain language")
+    next_step: NextStep | None = Field(default=None, description="what to do next, and by when")
+    dla: str = Field(description="what happens to DLA, in plain language")
+    appointee: str | None = Field(
+        default=None, description="what to do about an appointee for PIP, if anything"
+    )
+    invite_on: date | None = Field(default=None, description="when we will write about PIP")
+    claim_by: date | None = Field(default=None, description="the last day to claim PIP")
+    second_claim_by: date | None = Field(
+        default=None, description="the last day to claim after the second letter"
+    )
+    suspended_from: date | None = Field(default=None, description="DLA stopped from this day")
+    restarted_on: date | None = Field(default=None, description="DLA started again on this day")
+    unpaid_from: date | None = Field(default=None, description="first day DLA was not paid")
+    unpaid_to: date | None = Field(default=None, description="last day DLA was not paid")
+    pip_claimed_on: date | None = None
+    dla_ends_on: date | None = Field(default=None, description="the last day of DLA")
+    pip_starts_on: date | None = Field(default=None, description="the first day of PIP")
+    negative_determination: bool = Field(
+        default=False, description="DLA ends because the PIP questionnaire did not come back"
+    )
+    appointee_needed: bool = False
+
+
 class SelfServiceView(ReadModel):
     """Everything a signed-in customer sees about themselves.
 
@@ -102,6 +133,9 @@ class SelfServiceView(ReadModel):
     support: tuple[DeclaredSupport, ...] = ()
     reported_changes: tuple[ReportedChange, ...] = ()
     appointee: str | None = None
+    dla_to_pip: SelfServiceTransition | None = Field(
+        default=None, description="the move from child DLA to PIP, if the customer is making it"
+    )
     position: int = Field(description="the log position this view reflects")
 
 
@@ -164,6 +198,107 @@ class WorklistItem(ReadModel):
     benefit: str
     due_on: date
     since: date
+    detail: str
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+
+
+class DeadlineStatus(Enum):
+    """Whether a deadline still waits, fired, or was cancelled."""
+
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+class DeadlineEntry(ReadModel):
+    """A deadline a journey set: what happens, on which day, and whether it has happened."""
+
+    deadline_id: UUID
+    aggregate_id: UUID
+    customer_id: UUID
+    action: str
+    description: str = Field(description="what happens when the deadline passes")
+    fires_on: date
+    set_on: date
+    status: DeadlineStatus = DeadlineStatus.PENDING
+    closed_on: date | None = Field(default=None, description="the day it fired or was cancelled")
+    cancel_reason: str | None = None
+
+
+class DeadlineQuery(ReadModel):
+    """Which deadlines to list; unset fields match everything."""
+
+    customer_id: UUID | None = None
+    status: DeadlineStatus | None = None
+    due_before: date | None = Field(default=None, description="fires_on before this day")
+
+
+# -- DLA to PIP transition (caseworker) --------------------------------------------------------
+
+
+class TransitionWorklist(Enum):
+    """Caseworker queues of the DLA to PIP transition."""
+
+    INVITATIONS_DUE = "invitations_due"
+    CLAIM_DEADLINES = "claim_deadlines"
+    DLA_SUSPENDED = "dla_suspended"
+    APPOINTEE_NEEDED = "appointee_needed"
+    AGE_REVIEWS_DUE = "age_reviews_due"
+
+
+class AgeReviewItem(ReadModel):
+    """A DLA award's age review that fell due and waits to be completed."""
+
+    age: int
+    due_on: date
+
+
+class TransitionCase(ReadModel):
+    """One young person's move from DLA to PIP, as caseworkers see it."""
+
+    transition_id: UUID
+    customer_id: UUID
+    dla_claim_id: UUID
+    stage: str
+    stage_text: str
+    started_on: date
+    sixteenth_birthday: date
+    invite_on: date
+    invitation_basis: str
+    special_rules: bool
+    region: str
+    had_dla_appointee: bool
+    appointee_needed: bool
+    hospital_admitted_on: date | None = None
+    hospital_discharged_on: date | None = None
+    invited_on: date | None = None
+    claim_by: date | None = None
+    second_notice_on: date | None = None
+    second_claim_by: date | None = None
+    suspended_from: date | None = None
+    restarted_on: date | None = None
+    unpaid_from: date | None = None
+    unpaid_to: date | None = None
+    pip_claim_id: UUID | None = None
+    pip_claimed_on: date | None = None
+    claimed_in: str | None = None
+    dla_ends_on: date | None = None
+    dla_end_basis: str | None = None
+    pip_starts_on: date | None = None
+    reviews_due: tuple[AgeReviewItem, ...] = ()
+    position: int = Field(description="the log position this case reflects")
+
+
+class TransitionWorklistItem(ReadModel):
+    """A transition waiting for the department or the young person, with its date."""
+
+    worklist: TransitionWorklist
+    transition_id: UUID
+    customer_id: UUID
+    stage: str
+    due_on: date
     detail: str
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.customer import Customer
+from domain.transition import DlaToPipTransition
 from projections.store import ClaimOwner, ViewBatch
 
 
@@ -51,8 +52,12 @@ class Projection(ABC):
         """Change the view for events, in log order, inside one batch."""
 
 
+TRANSITION_OWNER_KIND = "DLA_TO_PIP"
+"""What the owner table records as the 'benefit' of a transition (claims record theirs)."""
+
+
 def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
-    """The customer an event concerns (claims are looked up by the claim's start)."""
+    """The customer an event concerns (other aggregates are looked up by their first event)."""
     event = logged.event
     if isinstance(event, Customer.Event):
         return event.originator_id
@@ -60,17 +65,23 @@ def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
         owner = ClaimOwner(customer_id=event.customer_id, benefit=event.benefit.value)
         batch.record_claim_owner(event.originator_id, owner)
         return event.customer_id
+    if isinstance(event, DlaToPipTransition.Started):
+        owner = ClaimOwner(customer_id=event.customer_id, benefit=TRANSITION_OWNER_KIND)
+        batch.record_claim_owner(event.originator_id, owner)
+        return event.customer_id
     claim = batch.claim_owner(event.originator_id)
     return claim.customer_id if claim is not None else None
 
 
 def prefetch_owners(events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
-    """Ask the batch for the owners of every claim in a page at once, not event by event."""
+    """Ask the batch for the owners of every claim or journey in a page at once."""
     batch.prefetch_claim_owners(
         {
             logged.event.originator_id
             for logged in events
-            if isinstance(logged.event, Claim.Event) and not isinstance(logged.event, Claim.Started)
+            if not isinstance(
+                logged.event, Customer.Event | Claim.Started | DlaToPipTransition.Started
+            )
         }
     )
 

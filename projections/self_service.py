@@ -10,7 +10,9 @@ from domain.claim import Award, Claim, ClaimStatus, DisallowanceGrounds
 from domain.customer import Customer
 from domain.periods import within_months_of
 from domain.rules.disputes import appeal_deadline, reconsideration_deadline
+from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DlaEndBasis
 from domain.rules.pip_assessment import Rate
+from domain.transition import DlaToPipTransition
 from domain.values import BenefitType
 from projections.model import (
     AwardSummary,
@@ -19,6 +21,7 @@ from projections.model import (
     ReportedChange,
     Right,
     SelfServiceClaim,
+    SelfServiceTransition,
     SelfServiceView,
 )
 from projections.projection import (
@@ -30,6 +33,8 @@ from projections.projection import (
     prefetch_owners,
 )
 from projections.store import ViewBatch
+from projections.transition_texts import render_transition
+from projections.transitions import apply_updates, transition_updates
 
 _STATUS_TEXT = {
     ClaimStatus.STARTED: "We have your claim",
@@ -182,7 +187,28 @@ def _fold(view: SelfServiceView | None, logged: LoggedEvent) -> SelfServiceView 
         return _fold_customer(view, event)
     if isinstance(event, Claim.Event):
         return _fold_claim(view, event)
+    if isinstance(event, DlaToPipTransition.Event):
+        return _fold_transition(view, event)
     return view
+
+
+def _fold_transition(view: SelfServiceView, event: DlaToPipTransition.Event) -> SelfServiceView:
+    updates = transition_updates(event)
+    if isinstance(event, DlaToPipTransition.DlaEndDecided):
+        # The customer may learn that their questionnaire came back too late, never that
+        # a terminal-illness limb of the rule applied (a Special Rules claim stays unsaid).
+        basis = DLA_PIP_DLA_END_DATE.outcome_of(event.decision).basis
+        updates["negative_determination"] = basis is DlaEndBasis.NEGATIVE_DETERMINATION
+    elif isinstance(event, DlaToPipTransition.DlaReinstated):
+        updates["negative_determination"] = False
+    if isinstance(event, DlaToPipTransition.Started):
+        section = SelfServiceTransition(stage=updates["stage"], summary="", dla="")
+    elif view.dla_to_pip is None:
+        return view
+    else:
+        section = view.dla_to_pip
+    section = apply_updates(section, updates)
+    return view.model_copy(update={"dla_to_pip": render_transition(section)})
 
 
 def _fold_customer(view: SelfServiceView, event: Customer.Event) -> SelfServiceView:

@@ -10,12 +10,18 @@ from datetime import date
 from uuid import UUID
 
 from projections.model import (
+    DeadlineEntry,
+    DeadlineQuery,
+    DeadlineStatus,
     LedgerEntry,
     LedgerQuery,
     Page,
     SelfServiceView,
     TimelineEntry,
     TimelineQuery,
+    TransitionCase,
+    TransitionWorklist,
+    TransitionWorklistItem,
     Worklist,
     WorklistItem,
 )
@@ -79,6 +85,28 @@ class ViewBatch(ABC):
         """Append decision ledger rows."""
 
     @abstractmethod
+    def add_deadlines(self, entries: Sequence[DeadlineEntry]) -> None:
+        """Record newly set deadlines (pending)."""
+
+    @abstractmethod
+    def close_deadline(
+        self,
+        deadline_id: UUID,
+        status: DeadlineStatus,
+        closed_on: date,
+        cancel_reason: str | None = None,
+    ) -> None:
+        """Mark a deadline fired or cancelled (it was added in this or an earlier batch)."""
+
+    @abstractmethod
+    def transition_case(self, transition_id: UUID) -> TransitionCase | None:
+        """A transition's case as this batch last put it, else as stored."""
+
+    @abstractmethod
+    def put_transition_case(self, case: TransitionCase) -> None:
+        """Store a transition's case (its worklist columns follow from it)."""
+
+    @abstractmethod
     def advance_to(self, position: int) -> None:
         """Set the position this batch brings the projection to."""
 
@@ -128,6 +156,24 @@ class ViewStore(ABC):
     @abstractmethod
     def read_ledger(self, query: LedgerQuery, page: Page) -> tuple[list[LedgerEntry], int]:
         """A page of recorded decisions in log order, and how many match."""
+
+    @abstractmethod
+    def read_due_deadlines(self, on: date, limit: int) -> list[DeadlineEntry]:
+        """Pending deadlines firing on or before `on`, by (fires_on, aggregate, deadline id)."""
+
+    @abstractmethod
+    def read_deadlines(self, query: DeadlineQuery, page: Page) -> tuple[list[DeadlineEntry], int]:
+        """A page of deadlines by (fires_on, deadline id), and how many match."""
+
+    @abstractmethod
+    def read_transition(self, customer_id: UUID) -> TransitionCase | None:
+        """A customer's DLA to PIP transition case, if they have one."""
+
+    @abstractmethod
+    def read_transition_worklist(
+        self, worklist: TransitionWorklist, due_before: date | None, page: Page
+    ) -> tuple[list[TransitionWorklistItem], int]:
+        """A page of a transition worklist ordered by due date, and how many items match."""
 
     @abstractmethod
     def count_rows(self, table: str) -> int:

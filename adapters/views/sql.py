@@ -11,16 +11,23 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from projections.model import (
+    DeadlineEntry,
+    DeadlineQuery,
+    DeadlineStatus,
     LedgerEntry,
     LedgerQuery,
     Page,
     SelfServiceView,
     TimelineEntry,
     TimelineQuery,
+    TransitionCase,
+    TransitionWorklist,
+    TransitionWorklistItem,
     Worklist,
     WorklistItem,
 )
 from projections.store import ClaimOwner, TrackingConflict, ViewBatch, ViewStore
+from projections.transitions import WORKLIST_COLUMN, worklist_columns, worklist_item
 
 TABLES = (
     "view_tracking",
@@ -30,6 +37,8 @@ TABLES = (
     "view_worklist",
     "view_ledger",
     "view_ledger_outcome",
+    "view_deadline",
+    "view_transition",
 )
 
 # Portable types: TEXT for ids, dates (ISO, so they sort) and JSON documents; BIGINT positions.
@@ -62,6 +71,23 @@ SCHEMA = (
     " PRIMARY KEY (position, idx, field))",
     "CREATE INDEX IF NOT EXISTS view_ledger_outcome_by_value ON {p}view_ledger_outcome"
     " (field, value)",
+    # The entry is the deadline as it stands; status, closed_on and note repeat it for queries.
+    "CREATE TABLE IF NOT EXISTS {p}view_deadline ("
+    " deadline_id TEXT PRIMARY KEY, aggregate_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
+    " status TEXT NOT NULL, fires_on TEXT NOT NULL, closed_on TEXT, note TEXT,"
+    " entry TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS view_deadline_due ON {p}view_deadline"
+    " (status, fires_on, aggregate_id, deadline_id)",
+    "CREATE INDEX IF NOT EXISTS view_deadline_by_customer ON {p}view_deadline"
+    " (customer_id, fires_on)",
+    # One row per transition; the worklist columns are NULL when the case is not on that list.
+    "CREATE TABLE IF NOT EXISTS {p}view_transition ("
+    " transition_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, stage TEXT NOT NULL,"
+    " invite_on TEXT, window_closes_on TEXT, appointee_due_on TEXT, review_due_on TEXT,"
+    " document TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS view_transition_by_customer ON {p}view_transition (customer_id)",
+    "CREATE INDEX IF NOT EXISTS view_transition_invite ON {p}view_transition (invite_on)",
+    "CREATE INDEX IF NOT EXISTS view_transition_window ON {p}view_transition (window_closes_on)",
 )
 
 
@@ -103,6 +129,27 @@ LEDGER_OUTCOME_COLUMNS: tuple[Column, ...] = (
     ("idx", "INTEGER"),
     ("field", "TEXT"),
     ("value", "TEXT"),
+)
+
+DEADLINE_COLUMNS: tuple[Column, ...] = (
+    ("deadline_id", "TEXT"),
+    ("aggregate_id", "TEXT"),
+    ("customer_id", "TEXT"),
+    ("status", "TEXT"),
+    ("fires_on", "TEXT"),
+    ("closed_on", "TEXT"),
+    ("note", "TEXT"),
+    ("entry", "TEXT"),
+)
+TRANSITION_COLUMNS: tuple[Column, ...] = (
+    ("transition_id", "TEXT"),
+    ("customer_id", "TEXT"),
+    ("stage", "TEXT"),
+    ("invite_on", "TEXT"),
+    ("window_closes_on", "TEXT"),
+    ("appointee_due_on", "TEXT"),
+    ("review_due_on", "TEXT"),
+    ("document", "TEXT"),
 )
 
 KNOWN_OWNERS_LIMIT = 1_000_000
@@ -370,6 +417,67 @@ class SqlViewStore(ViewStore):
         total = int(rows[0][0]) if rows else 0
         return [row[1] for row in rows if row[1] is not None], total
 
+    def read_due_deadlines(self, on: date, limit: int) -> list[DeadlineEntry]:
+        """Pending deadlines due by `on`, in the order the scheduler fires them."""
+        with self._reading() as cursor:
+            cursor.execute(
+                self.t(
+                    "SELECT entry FROM {p}view_deadline WHERE status = ? AND fires_on <= ?"
+                    " ORDER BY fires_on, aggregate_id, deadline_id LIMIT ?"
+                ),
+                (DeadlineStatus.PENDING.value, on.isoformat(), limit),
+            )
+            rows = cursor.fetchall()
+        return [DeadlineEntry.model_validate_json(row[0]) for row in rows]
+
+    def read_deadlines(self, query: DeadlineQuery, page: Page) -> tuple[list[DeadlineEntry], int]:
+        """Deadlines matching the query, by day; each with its current status."""
+        where = ["1 = 1"]
+        params: list[Any] = []
+        if query.customer_id is not None:
+            where.append("customer_id = ?")
+            params.append(str(query.customer_id))
+        if query.status is not None:
+            where.append("status = ?")
+            params.append(query.status.value)
+        if query.due_before is not None:
+            where.append("fires_on < ?")
+            params.append(query.due_before.isoformat())
+        rows, total = self._page(
+            "view_deadline", " AND ".join(where), params, "fires_on, deadline_id", "entry", page
+        )
+        return [DeadlineEntry.model_validate_json(row) for row in rows], total
+
+    def read_transition(self, customer_id: UUID) -> TransitionCase | None:
+        """The customer's transition case."""
+        with self._reading() as cursor:
+            cursor.execute(
+                self.t("SELECT document FROM {p}view_transition WHERE customer_id = ?"),
+                (str(customer_id),),
+            )
+            row = cursor.fetchone()
+        return TransitionCase.model_validate_json(row[0]) if row else None
+
+    def read_transition_worklist(
+        self, worklist: TransitionWorklist, due_before: date | None, page: Page
+    ) -> tuple[list[TransitionWorklistItem], int]:
+        """Transitions on a worklist, soonest due first."""
+        column = WORKLIST_COLUMN[worklist]
+        where = f"{column} IS NOT NULL"
+        params: list[Any] = []
+        if worklist is TransitionWorklist.DLA_SUSPENDED:
+            where += " AND stage = ?"
+            params.append("dla_suspended")
+        if due_before is not None:
+            where += f" AND {column} < ?"
+            params.append(due_before.isoformat())
+        rows, total = self._page(
+            "view_transition", where, params, f"{column}, transition_id", "document", page
+        )
+        return [
+            worklist_item(TransitionCase.model_validate_json(row), worklist) for row in rows
+        ], total
+
     def count_rows(self, table: str) -> int:
         """How many rows a view table holds."""
         if table not in TABLES:
@@ -391,6 +499,10 @@ class SqlViewBatch(ViewBatch):
         self._timeline: list[TimelineEntry] = []
         self._worklist: dict[UUID, WorklistItem | None] = {}
         self._ledger: list[LedgerEntry] = []
+        self._deadlines: dict[UUID, DeadlineEntry] = {}
+        self._closed_deadlines: dict[UUID, tuple[DeadlineStatus, date, str | None]] = {}
+        self._transitions: dict[UUID, TransitionCase] = {}
+        self._stored_transitions: dict[UUID, TransitionCase | None] = {}
         self._position: int | None = None
 
     def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
@@ -470,6 +582,44 @@ class SqlViewBatch(ViewBatch):
         """Buffer ledger rows."""
         self._ledger.extend(entries)
 
+    def add_deadlines(self, entries: Sequence[DeadlineEntry]) -> None:
+        """Buffer newly set deadlines."""
+        for entry in entries:
+            self._deadlines[entry.deadline_id] = entry
+
+    def close_deadline(
+        self,
+        deadline_id: UUID,
+        status: DeadlineStatus,
+        closed_on: date,
+        cancel_reason: str | None = None,
+    ) -> None:
+        """Buffer a deadline's closing (applied to the entry, wherever it was set)."""
+        entry = self._deadlines.get(deadline_id)
+        if entry is not None:
+            self._deadlines[deadline_id] = _closed(entry, status, closed_on, cancel_reason)
+        else:
+            self._closed_deadlines[deadline_id] = (status, closed_on, cancel_reason)
+
+    def transition_case(self, transition_id: UUID) -> TransitionCase | None:
+        """The case as this batch last put it, else as stored."""
+        if transition_id in self._transitions:
+            return self._transitions[transition_id]
+        if transition_id not in self._stored_transitions:
+            self._cursor.execute(
+                self._store.t("SELECT document FROM {p}view_transition WHERE transition_id = ?"),
+                (str(transition_id),),
+            )
+            row = self._cursor.fetchone()
+            self._stored_transitions[transition_id] = (
+                TransitionCase.model_validate_json(row[0]) if row else None
+            )
+        return self._stored_transitions[transition_id]
+
+    def put_transition_case(self, case: TransitionCase) -> None:
+        """Buffer a case."""
+        self._transitions[case.transition_id] = case
+
     def advance_to(self, position: int) -> None:
         """The position to record with this batch."""
         self._position = position
@@ -514,6 +664,8 @@ class SqlViewBatch(ViewBatch):
             )
         self._flush_worklist()
         self._flush_ledger()
+        self._flush_deadlines()
+        self._flush_transitions()
         cursor.execute(
             store.t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
             (self._position, projection),
@@ -567,3 +719,71 @@ class SqlViewBatch(ViewBatch):
         ]
         if outcomes:
             store.insert_rows(cursor, "view_ledger_outcome", LEDGER_OUTCOME_COLUMNS, outcomes)
+
+    def _flush_deadlines(self) -> None:
+        store, cursor = self._store, self._cursor
+        entries = dict(self._deadlines)
+        if self._closed_deadlines:
+            # Closed here, set in an earlier batch: read those entries and close them.
+            ids = [str(deadline_id) for deadline_id in self._closed_deadlines]
+            condition, params = store.in_list("deadline_id", ids)
+            cursor.execute(
+                store.t(f"SELECT entry FROM {{p}}view_deadline WHERE {condition}"), params
+            )
+            for (text,) in cursor.fetchall():
+                entry = DeadlineEntry.model_validate_json(text)
+                status, closed_on, reason = self._closed_deadlines[entry.deadline_id]
+                entries[entry.deadline_id] = _closed(entry, status, closed_on, reason)
+        if not entries:
+            return
+        store.insert_rows(
+            cursor,
+            "view_deadline",
+            DEADLINE_COLUMNS,
+            [
+                (
+                    str(e.deadline_id),
+                    str(e.aggregate_id),
+                    str(e.customer_id),
+                    e.status.value,
+                    e.fires_on.isoformat(),
+                    e.closed_on.isoformat() if e.closed_on else None,
+                    e.cancel_reason,
+                    e.model_dump_json(),
+                )
+                for e in entries.values()
+            ],
+            "ON CONFLICT (deadline_id) DO UPDATE SET status = excluded.status,"
+            " closed_on = excluded.closed_on, note = excluded.note, entry = excluded.entry",
+        )
+
+    def _flush_transitions(self) -> None:
+        if not self._transitions:
+            return
+        self._store.insert_rows(
+            self._cursor,
+            "view_transition",
+            TRANSITION_COLUMNS,
+            [
+                (
+                    str(case.transition_id),
+                    str(case.customer_id),
+                    case.stage,
+                    *(day.isoformat() if day else None for day in worklist_columns(case)),
+                    case.model_dump_json(),
+                )
+                for case in self._transitions.values()
+            ],
+            "ON CONFLICT (transition_id) DO UPDATE SET stage = excluded.stage,"
+            " invite_on = excluded.invite_on, window_closes_on = excluded.window_closes_on,"
+            " appointee_due_on = excluded.appointee_due_on,"
+            " review_due_on = excluded.review_due_on, document = excluded.document",
+        )
+
+
+def _closed(
+    entry: DeadlineEntry, status: DeadlineStatus, closed_on: date, reason: str | None
+) -> DeadlineEntry:
+    return entry.model_copy(
+        update={"status": status, "closed_on": closed_on, "cancel_reason": reason}
+    )

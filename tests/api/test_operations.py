@@ -14,7 +14,14 @@ from services.clock import SimulatedClock
 from tests.api.helpers import Tokens, accepted, decided_pip_claim, ok, registered
 from tests.integration.helpers import log_position
 
-PROJECTIONS = {"self_service", "timeline", "worklists", "decision_ledger"}
+PROJECTIONS = {
+    "self_service",
+    "timeline",
+    "worklists",
+    "decision_ledger",
+    "deadlines",
+    "transitions",
+}
 
 
 def samples(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
@@ -87,7 +94,7 @@ def test_projections_report_their_lag_behind_the_log_and_catch_up(
     idle_journeys.projections.catch_up()
 
     caught_up = ok(idle_api.get("/projections"))
-    assert [(p["position"], p["lag"]) for p in caught_up] == [(2, 0)] * 4
+    assert [(p["position"], p["lag"]) for p in caught_up] == [(2, 0)] * len(PROJECTIONS)
     positions = samples(idle_api.get("/metrics").text, "journeys_projection_position")
     assert set(positions.values()) == {2.0}
     assert ok(idle_api.get("/health"))["projections"] == dict.fromkeys(PROJECTIONS, 2)

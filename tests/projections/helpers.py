@@ -27,7 +27,14 @@ from services.clock import SimulatedClock
 from services.settings import Settings
 from tests.conftest import scratch_schema
 
-PROJECTIONS = ("self_service", "timeline", "worklists", "decision_ledger")
+PROJECTIONS = (
+    "self_service",
+    "timeline",
+    "worklists",
+    "decision_ledger",
+    "deadlines",
+    "transitions",
+)
 
 VIEW_TABLES = (
     "view_self_service",
@@ -36,6 +43,8 @@ VIEW_TABLES = (
     "view_ledger",
     "view_ledger_outcome",
     "view_claim_owner",
+    "view_deadline",
+    "view_transition",
 )
 
 # Every table ordered by its primary key, so that two dumps compare row for row.
@@ -47,6 +56,8 @@ _ORDER_BY = {
     "view_worklist": "claim_id",
     "view_ledger": "position, idx",
     "view_ledger_outcome": "position, idx, field",
+    "view_deadline": "deadline_id",
+    "view_transition": "transition_id",
 }
 
 Row = tuple[Any, ...]

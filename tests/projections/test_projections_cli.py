@@ -78,6 +78,8 @@ def test_status_prints_each_projections_position_and_lag(
         "timeline": (last, last, 0),
         "worklists": (0, last, last),
         "decision_ledger": (last, last, 0),
+        "deadlines": (0, last, last),
+        "transitions": (0, last, last),
     }
 
 
@@ -124,7 +126,7 @@ def test_rebuild_of_an_unknown_projection_names_it_and_exits_non_zero(
     assert result.exit_code == 2, result.output
     assert "Invalid value for NAME" in result.output
     assert "no projection named 'ledger'" in result.output
-    assert "known: self_service, timeline, worklists, decision_ledger" in result.output
+    assert "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions" in result.output
     assert "events/second" not in result.output
     assert dump_views(journeys.views) == before
     assert positions(journeys.views) == dict.fromkeys(PROJECTIONS, last)

@@ -52,6 +52,8 @@ def test_status_shows_the_lag_before_catching_up_and_none_after(
         "timeline": 0,
         "worklists": 5,
         "decision_ledger": 5,
+        "deadlines": 5,
+        "transitions": 5,
     }
     journeys.projections.catch_up()
     assert lags(journeys) == dict.fromkeys(PROJECTIONS, 0)
@@ -95,5 +97,5 @@ def test_rebuilding_an_unknown_projection_names_it_and_changes_nothing(
     before = dump_views(journeys.views)
     with pytest.raises(UnknownProjection, match="no projection named 'ledger'") as raised:
         journeys.projections.rebuild("ledger")
-    assert "known: self_service, timeline, worklists, decision_ledger" in str(raised.value)
+    assert "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions" in str(raised.value)
     assert dump_views(journeys.views) == before

@@ -1,0 +1,256 @@
+"""The DLA to PIP transition as caseworkers see it: one case per young person, and worklists.
+
+`transition_updates` says what each event changes; the caseworker case and the customer's
+self-service section both take their shared fields from it, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DLA_PIP_INVITATION_DATE
+from domain.transition import DlaToPipTransition, TransitionStage
+from projections.model import (
+    AgeReviewItem,
+    TransitionCase,
+    TransitionWorklist,
+    TransitionWorklistItem,
+)
+from projections.projection import LoggedEvent, Projection, long_date, owner_of, prefetch_owners
+from projections.store import ViewBatch
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+STAGE_TEXT = {
+    TransitionStage.AWAITING_INVITATION: "Waiting to invite a PIP claim",
+    TransitionStage.INVITATION_DEFERRED: "Invitation waits for discharge from hospital",
+    TransitionStage.INVITED: "Invited to claim PIP",
+    TransitionStage.DLA_SUSPENDED: "DLA suspended: no PIP claim by the deadline",
+    TransitionStage.PIP_CLAIMED: "PIP claimed: DLA continues until the decision",
+    TransitionStage.DLA_ENDING: "PIP claim determined: DLA ending",
+    TransitionStage.COMPLETED: "DLA ended after the PIP claim was determined",
+    TransitionStage.DLA_ENDED_NO_CLAIM: "DLA ended: no PIP claim",
+    TransitionStage.CLOSED: "Closed: death notified",
+}
+
+_WAITING_FOR_INVITATION = {
+    TransitionStage.AWAITING_INVITATION.value,
+    TransitionStage.INVITATION_DEFERRED.value,
+}
+_OVER = {stage.value for stage in TransitionStage if stage.is_over}
+
+
+def _stage(stage: TransitionStage) -> dict[str, Any]:
+    updates: dict[str, Any] = {"stage": stage.value, "stage_text": STAGE_TEXT[stage]}
+    if stage.is_over:
+        updates["appointee_needed"] = False
+    return updates
+
+
+def transition_updates(event: DlaToPipTransition.Event) -> dict[str, Any]:
+    """The fields an event changes, by the names the case and the section share."""
+    T = DlaToPipTransition  # noqa: N806 (a short alias for the event classes)
+    if isinstance(event, T.Started):
+        plan = DLA_PIP_INVITATION_DATE.outcome_of(event.invitation_plan)
+        return {
+            **_stage(TransitionStage.AWAITING_INVITATION),
+            "transition_id": event.originator_id,
+            "customer_id": event.customer_id,
+            "dla_claim_id": event.dla.claim_id,
+            "started_on": event.effective_date,
+            "sixteenth_birthday": plan.sixteenth_birthday,
+            "invite_on": plan.invite_on,
+            "invitation_basis": plan.basis.value,
+            "special_rules": event.dla.special_rules,
+            "region": event.region.value,
+            "had_dla_appointee": event.had_dla_appointee,
+            "appointee_needed": event.had_dla_appointee,
+        }
+    if isinstance(event, T.HospitalAdmissionRecorded):
+        return {"hospital_admitted_on": event.effective_date, "hospital_discharged_on": None}
+    if isinstance(event, T.HospitalDischargeRecorded):
+        return {"hospital_discharged_on": event.effective_date}
+    if isinstance(event, T.InvitationDeferred):
+        return _stage(TransitionStage.INVITATION_DEFERRED)
+    if isinstance(event, T.InvitationIssued):
+        return {
+            **_stage(TransitionStage.INVITED),
+            "invited_on": event.effective_date,
+            "claim_by": event.claim_by,
+        }
+    if isinstance(event, T.DlaSuspended):
+        return {**_stage(TransitionStage.DLA_SUSPENDED), "suspended_from": event.effective_date}
+    if isinstance(event, T.SecondNoticeSent):
+        return {"second_notice_on": event.effective_date, "second_claim_by": event.claim_by}
+    if isinstance(event, T.PipClaimed):
+        return {
+            **_stage(TransitionStage.PIP_CLAIMED),
+            "pip_claim_id": event.claim_id,
+            "pip_claimed_on": event.effective_date,
+            "claimed_in": event.claimed_in.value,
+        }
+    if isinstance(event, T.DlaRestarted):
+        return {
+            "restarted_on": event.effective_date,
+            "unpaid_from": event.unpaid_from,
+            "unpaid_to": event.unpaid_to,
+        }
+    if isinstance(event, T.PipClaimWithdrawn):
+        return {
+            **_stage(event.returned_to),
+            "pip_claim_id": None,
+            "pip_claimed_on": None,
+            "claimed_in": None,
+            "restarted_on": None,
+            "unpaid_from": None,
+            "unpaid_to": None,
+        }
+    if isinstance(event, T.DlaTerminated):
+        return {**_stage(TransitionStage.DLA_ENDED_NO_CLAIM), "dla_ends_on": event.effective_date}
+    if isinstance(event, T.DlaEndDecided):
+        return {
+            **_stage(TransitionStage.DLA_ENDING),
+            "dla_ends_on": event.dla_ends_on,
+            "pip_starts_on": event.pip_starts_on,
+            "dla_end_basis": DLA_PIP_DLA_END_DATE.outcome_of(event.decision).basis.value,
+        }
+    if isinstance(event, T.DlaEnded):
+        return _stage(TransitionStage.COMPLETED)
+    if isinstance(event, T.DlaReinstated):
+        return {
+            **_stage(TransitionStage.PIP_CLAIMED),
+            "dla_ends_on": None,
+            "pip_starts_on": None,
+            "dla_end_basis": None,
+        }
+    if isinstance(event, T.NewAppointeeAppointed | T.AppointeeNotNeeded):
+        return {"appointee_needed": False}
+    if isinstance(event, T.Closed):
+        return _stage(TransitionStage.CLOSED)
+    return {}
+
+
+def apply_updates(model: ModelT, updates: dict[str, Any]) -> ModelT:
+    """The model with the updates to the fields it has (others belong to the other view)."""
+    fields = type(model).model_fields
+    return model.model_copy(update={k: v for k, v in updates.items() if k in fields})
+
+
+def fold_case(
+    case: TransitionCase | None, event: DlaToPipTransition.Event, position: int
+) -> TransitionCase | None:
+    """The case after one event of its transition (None until the transition's start)."""
+    if isinstance(event, DlaToPipTransition.Started):
+        return TransitionCase(**transition_updates(event), position=position)
+    if case is None:
+        return None
+    case = apply_updates(case, {**transition_updates(event), "position": position})
+    if isinstance(event, DlaToPipTransition.AgeReviewDue):
+        review = AgeReviewItem(age=event.age, due_on=event.effective_date)
+        case = case.model_copy(update={"reviews_due": (*case.reviews_due, review)})
+    elif isinstance(event, DlaToPipTransition.AgeReviewCompleted):
+        remaining = tuple(r for r in case.reviews_due if r.age != event.age)
+        case = case.model_copy(update={"reviews_due": remaining})
+    return case
+
+
+class TransitionProjection(Projection):
+    """One case per transition, with the columns its worklists are read by."""
+
+    name = "transitions"
+    tables = ("view_transition",)
+
+    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+        """Fold each transition event into its case."""
+        prefetch_owners(events, batch)
+        for logged in events:
+            owner_of(logged, batch)  # remembers whose transition a Started event opens
+            event = logged.event
+            if not isinstance(event, DlaToPipTransition.Event):
+                continue
+            case = fold_case(batch.transition_case(event.originator_id), event, logged.position)
+            if case is not None:
+                batch.put_transition_case(case)
+
+
+# -- worklists ------------------------------------------------------------------------------------
+
+WORKLIST_COLUMN = {
+    TransitionWorklist.INVITATIONS_DUE: "invite_on",
+    TransitionWorklist.CLAIM_DEADLINES: "window_closes_on",
+    TransitionWorklist.DLA_SUSPENDED: "window_closes_on",
+    TransitionWorklist.APPOINTEE_NEEDED: "appointee_due_on",
+    TransitionWorklist.AGE_REVIEWS_DUE: "review_due_on",
+}
+"""The view_transition column each worklist is ordered (and filtered) by."""
+
+
+def worklist_columns(
+    case: TransitionCase,
+) -> tuple[date | None, date | None, date | None, date | None]:
+    """invite_on, window_closes_on, appointee_due_on, review_due_on: NULL when not on the list."""
+    invite_on = case.invite_on if case.stage in _WAITING_FOR_INVITATION else None
+    window = None
+    if case.stage == TransitionStage.INVITED.value:
+        window = case.claim_by
+    elif case.stage == TransitionStage.DLA_SUSPENDED.value:
+        window = case.second_claim_by
+    appointee = case.sixteenth_birthday if case.appointee_needed else None
+    reviews = min((r.due_on for r in case.reviews_due), default=None)
+    if case.stage in _OVER:
+        reviews = None
+    return invite_on, window, appointee, reviews
+
+
+def worklist_item(case: TransitionCase, worklist: TransitionWorklist) -> TransitionWorklistItem:
+    """The case as an item of a worklist: its due date and what needs doing."""
+    invite_on, window, appointee, review = worklist_columns(case)
+    if worklist is TransitionWorklist.INVITATIONS_DUE:
+        due, detail = (
+            invite_on,
+            (
+                "In hospital on the 16th birthday: invite when discharged"
+                if case.stage == TransitionStage.INVITATION_DEFERRED.value
+                else f"PIP invitation due on {long_date(case.invite_on)}"
+            ),
+        )
+    elif worklist is TransitionWorklist.AGE_REVIEWS_DUE:
+        ages = ", ".join(str(r.age) for r in case.reviews_due)
+        due, detail = review, f"DLA award review due (age {ages})"
+    elif worklist is TransitionWorklist.APPOINTEE_NEEDED:
+        due, detail = (
+            appointee,
+            (
+                "The DLA appointee does not carry over to PIP: appoint one for PIP, or record "
+                "that none is needed"
+            ),
+        )
+    elif case.stage == TransitionStage.DLA_SUSPENDED.value:
+        suspended = long_date(case.suspended_from) if case.suspended_from else "the pay day"
+        due, detail = (
+            window,
+            (
+                f"DLA suspended from {suspended}; no PIP claim yet: DLA ends after "
+                f"{long_date(window) if window else 'the second deadline'}"
+            ),
+        )
+    else:
+        due, detail = (
+            window,
+            (
+                f"No PIP claim yet: DLA is suspended if none comes by "
+                f"{long_date(window) if window else 'the deadline'}"
+            ),
+        )
+    return TransitionWorklistItem(
+        worklist=worklist,
+        transition_id=case.transition_id,
+        customer_id=case.customer_id,
+        stage=case.stage,
+        due_on=due or case.sixteenth_birthday,
+        detail=detail,
+    )
