@@ -30,7 +30,7 @@ from domain.errors import (
     NotAChildDlaRecipient,
     TransitionOver,
 )
-from domain.periods import birthday
+from domain.periods import age_on, birthday
 from domain.rules.dla_child import (
     DLA_CHILD_AGE_REVIEWS,
     DLA_PAY_SCHEDULE,
@@ -74,6 +74,10 @@ def _known(value: _T | None, what: str) -> _T:
         raise ClaimHistoryInconsistent(f"the transition's history has no {what} at this stage")
     return value
 
+
+# A scope guard, not a benefit rule: someone who started on DLA as a child but is 18 or
+# over is an adult DLA case (reassessed differently), not a young person moving at 16.
+OLDEST_IN_TRANSITION = 18
 
 # Transitions are keyed by the customer: one journey per young person, found without a search.
 _TRANSITION_NAMESPACE = uuid.UUID("0b6f5d8e-7d0c-4c1f-8f0e-3a9d2c4b7e61")
@@ -179,6 +183,11 @@ class DlaToPipTransition(WithDeadlines):
         if deceased:
             raise CustomerDeceased("cannot start the DLA to PIP transition: death notified")
         sixteen = birthday(date_of_birth, 16)
+        if age_on(date_of_birth, today) >= OLDEST_IN_TRANSITION:
+            raise NotAChildDlaRecipient(
+                f"dla_claim_id: aged {age_on(date_of_birth, today)} on {today.isoformat()}: the "
+                f"move from child DLA is for young people under {OLDEST_IN_TRANSITION}"
+            )
         if dla.starts_on >= sixteen:
             raise NotAChildDlaRecipient(
                 f"dla_claim_id: the DLA award started on {dla.starts_on.isoformat()}, on or "
@@ -576,7 +585,16 @@ class DlaToPipTransition(WithDeadlines):
             # DLA restarted on the claim; with the claim gone it is suspended again and the
             # young person has the rest of the second window, if any, to claim.
             self._suspend(no_claim_after=withdrawn_on)
-            second_claim_by = self.second_claim_by or withdrawn_on
+            if self.second_claim_by is None:
+                # The late claim came before the first deadline fired, so no second notice
+                # went: send it now (without one the second window could never close).
+                window = DLA_PIP_CLAIM_WINDOW.decide(
+                    ClaimWindowFacts(notice=Notice.SECOND_NOTICE, sent_on=today), on=today
+                )
+                self._second_notice_sent(
+                    effective_date=today, claim_by=window.outcome.claim_by, window=window.record
+                )
+            second_claim_by = _known(self.second_claim_by, "second deadline")
             self._set_deadline(
                 Action.CLOSE_SECOND_WINDOW,
                 max(second_claim_by + timedelta(days=1), today),

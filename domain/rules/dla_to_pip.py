@@ -103,11 +103,12 @@ def _invitation_date(
         )
     letters: tuple[date, ...] = ()
     if basis is InvitationBasis.SIXTEENTH_BIRTHDAY:
-        fifteen = birthday(facts.date_of_birth, 15)
+        # Counted from the date of birth (15 years and N months), so a 29 February birth
+        # is not pushed to 1 March first.
         for regional in timing.pre_16_letters:
             if regional.region is facts.region:
                 letters = tuple(
-                    add_calendar_months(fifteen, months)
+                    add_calendar_months(facts.date_of_birth, 12 * 15 + months)
                     for months in regional.months_after_15th_birthday
                 )
         if letters:

@@ -13,7 +13,11 @@ from domain.periods import (
     add_calendar_months,
     age_on,
     birthday,
+    first_cycle_day_after,
+    first_weekday_after,
+    first_weekday_on_or_after,
     last_day_of_days_beginning_with,
+    weeks_before,
     within_months_of,
 )
 
@@ -183,3 +187,142 @@ def test_a_person_reaches_an_age_on_that_birthday_and_is_a_year_younger_the_day_
         reached = birthday(born, years)
         assert age_on(born, reached) == years
         assert age_on(born, reached - timedelta(days=1)) == years - 1
+
+
+# -- weekdays ---------------------------------------------------------------------------------
+
+MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
+WEDNESDAY_12_MARCH = date(2025, 3, 12)
+
+
+def test_the_first_tuesday_after_wednesday_12_march_is_18_march() -> None:
+    assert first_weekday_after(WEDNESDAY_12_MARCH, TUESDAY) == date(2025, 3, 18)
+    assert first_weekday_after(WEDNESDAY_12_MARCH, THURSDAY) == date(2025, 3, 13)
+    assert first_weekday_after(WEDNESDAY_12_MARCH, SUNDAY) == date(2025, 3, 16)
+
+
+def test_the_first_weekday_after_a_day_of_that_weekday_is_a_week_later() -> None:
+    assert first_weekday_after(WEDNESDAY_12_MARCH, WEDNESDAY) == date(2025, 3, 19)
+
+
+def test_the_first_weekday_after_the_end_of_a_year_falls_in_the_next_year() -> None:
+    assert first_weekday_after(date(2025, 12, 31), MONDAY) == date(2026, 1, 5)
+
+
+def test_the_first_weekday_after_28_february_in_a_leap_year_can_be_29_february() -> None:
+    assert first_weekday_after(date(2024, 2, 28), THURSDAY) == date(2024, 2, 29)
+    assert first_weekday_after(date(2025, 2, 28), SATURDAY) == date(2025, 3, 1)
+
+
+@pytest.mark.parametrize("weekday", [-1, 7, 10])
+def test_a_weekday_outside_monday_to_sunday_is_refused(weekday: int) -> None:
+    with pytest.raises(ValueError, match=r"0 \(Monday\) to 6 \(Sunday\)"):
+        first_weekday_after(WEDNESDAY_12_MARCH, weekday)
+    with pytest.raises(ValueError, match=r"0 \(Monday\) to 6 \(Sunday\)"):
+        first_weekday_on_or_after(WEDNESDAY_12_MARCH, weekday)
+
+
+def test_the_first_weekday_on_or_after_a_day_of_that_weekday_is_the_day_itself() -> None:
+    assert first_weekday_on_or_after(WEDNESDAY_12_MARCH, WEDNESDAY) == WEDNESDAY_12_MARCH
+
+
+def test_the_first_weekday_on_or_after_another_day_is_the_next_one() -> None:
+    assert first_weekday_on_or_after(WEDNESDAY_12_MARCH, THURSDAY) == date(2025, 3, 13)
+    assert first_weekday_on_or_after(WEDNESDAY_12_MARCH, MONDAY) == date(2025, 3, 17)
+    assert first_weekday_on_or_after(WEDNESDAY_12_MARCH, TUESDAY) == date(2025, 3, 18)
+
+
+@given(day=dates, weekday=st.integers(0, 6))
+@settings(max_examples=100)
+def test_the_first_weekday_after_a_day_is_that_weekday_within_the_next_seven_days(
+    day: date, weekday: int
+) -> None:
+    after = first_weekday_after(day, weekday)
+    assert after.weekday() == weekday
+    assert 1 <= (after - day).days <= 7
+    on_or_after = first_weekday_on_or_after(day, weekday)
+    assert on_or_after.weekday() == weekday
+    assert 0 <= (on_or_after - day).days <= 6
+    assert on_or_after == (day if day.weekday() == weekday else after)
+
+
+# -- pay cycles -------------------------------------------------------------------------------
+
+ANCHOR = date(2025, 1, 6)  # a Monday; then 3 February, 3 March, 31 March ...
+
+
+def test_before_the_anchor_the_first_cycle_day_is_the_anchor() -> None:
+    assert first_cycle_day_after(ANCHOR, 28, date(2024, 12, 1)) == ANCHOR
+    assert first_cycle_day_after(ANCHOR, 28, date(2025, 1, 5)) == ANCHOR
+
+
+def test_on_the_anchor_the_first_cycle_day_after_is_one_cycle_later() -> None:
+    assert first_cycle_day_after(ANCHOR, 28, ANCHOR) == date(2025, 2, 3)
+
+
+def test_on_a_cycle_day_the_first_cycle_day_after_is_the_next_one() -> None:
+    assert first_cycle_day_after(ANCHOR, 28, date(2025, 2, 3)) == date(2025, 3, 3)
+    assert first_cycle_day_after(ANCHOR, 28, date(2025, 3, 3)) == date(2025, 3, 31)
+
+
+def test_between_cycle_days_the_first_cycle_day_after_is_the_next_one() -> None:
+    assert first_cycle_day_after(ANCHOR, 28, date(2025, 2, 4)) == date(2025, 3, 3)
+    assert first_cycle_day_after(ANCHOR, 28, date(2025, 3, 2)) == date(2025, 3, 3)
+
+
+def test_the_cycle_runs_on_across_the_end_of_a_year() -> None:
+    anchor = date(2024, 12, 2)
+    assert first_cycle_day_after(anchor, 28, date(2024, 12, 20)) == date(2024, 12, 30)
+    assert first_cycle_day_after(anchor, 28, date(2024, 12, 30)) == date(2025, 1, 27)
+
+
+def test_the_cycle_counts_29_february_in_a_leap_year() -> None:
+    assert first_cycle_day_after(date(2024, 2, 5), 28, date(2024, 2, 29)) == date(2024, 3, 4)
+    assert first_cycle_day_after(date(2025, 2, 3), 28, date(2025, 2, 28)) == date(2025, 3, 3)
+
+
+@pytest.mark.parametrize("cycle_days", [0, -7])
+def test_a_cycle_shorter_than_a_day_is_refused(cycle_days: int) -> None:
+    with pytest.raises(ValueError, match="at least one day"):
+        first_cycle_day_after(ANCHOR, cycle_days, ANCHOR)
+
+
+@given(anchor=dates, day=dates, cycle_days=st.sampled_from([1, 7, 14, 28, 29]))
+@settings(max_examples=100)
+def test_the_first_cycle_day_after_a_day_is_in_the_cycle_and_within_one_cycle_of_the_day(
+    anchor: date, day: date, cycle_days: int
+) -> None:
+    next_day = first_cycle_day_after(anchor, cycle_days, day)
+    assert next_day > day
+    assert next_day >= anchor
+    assert (next_day - anchor).days % cycle_days == 0
+    if day >= anchor:
+        assert (next_day - day).days <= cycle_days
+
+
+# -- weeks before ----------------------------------------------------------------------------
+
+
+def test_20_weeks_before_friday_29_august_is_friday_11_april() -> None:
+    assert weeks_before(date(2025, 8, 29), 20) == date(2025, 4, 11)
+
+
+def test_weeks_before_count_29_february_in_a_leap_year() -> None:
+    assert weeks_before(date(2024, 3, 7), 1) == date(2024, 2, 29)
+    assert weeks_before(date(2025, 3, 7), 1) == date(2025, 2, 28)
+
+
+def test_no_weeks_before_a_day_is_the_day_itself() -> None:
+    assert weeks_before(date(2025, 8, 29), 0) == date(2025, 8, 29)
+
+
+@given(
+    day=st.dates(min_value=date(1901, 1, 1), max_value=date(2200, 12, 31)), weeks=st.integers(0, 52)
+)
+@settings(max_examples=75)
+def test_weeks_before_a_day_are_the_same_weekday_that_many_weeks_earlier(
+    day: date, weeks: int
+) -> None:
+    earlier = weeks_before(day, weeks)
+    assert earlier.weekday() == day.weekday()
+    assert (day - earlier).days == 7 * weeks
