@@ -12,7 +12,7 @@ from adapters.bootstrap import Journeys, build
 from adapters.http.auth import TokenIssuer
 from adapters.http.errors import install_error_handlers
 from adapters.http.metrics import Metrics
-from adapters.http.routes import auditor, caseworker, customers, operations
+from adapters.http.routes import auditor, caseworker, customers, operations, transitions
 from services.settings import Settings
 
 TITLE = "Journeys"
@@ -59,7 +59,7 @@ def create_app(
     app.state.metrics = Metrics(journeys.projections)
     app.state.metrics.install(app)
     install_error_handlers(app)
-    for module in (customers, caseworker, auditor, operations):
+    for module in (customers, caseworker, transitions, auditor, operations):
         app.include_router(module.router)
     return app
 

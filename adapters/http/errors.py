@@ -8,7 +8,12 @@ from fastapi.responses import JSONResponse
 from adapters.http.deps import UNPROCESSABLE
 from domain.errors import DomainError
 from projections.runner import UnknownProjection
-from services.errors import ConcurrentUpdate, CustomerAlreadyRegistered, NotFound
+from services.errors import (
+    ConcurrentUpdate,
+    CustomerAlreadyRegistered,
+    NotFound,
+    TransitionAlreadyStarted,
+)
 
 
 def _problem(status_code: int, error: Exception, field: str | None = None) -> JSONResponse:
@@ -21,9 +26,15 @@ def _problem(status_code: int, error: Exception, field: str | None = None) -> JS
 
 
 def _field_named_in(message: str) -> str | None:
-    """Date errors start with the field they are about (e.g. 'claim_date 2027-01-01 is ...')."""
+    """The field a refusal starts with: 'claim_date 2027-01-01 is ...' or 'age: no review ...'."""
     first = message.split(" ", 1)[0]
-    return first if first.replace("_", "").isalpha() and "_" in first else None
+    # 'field: ...' names a field even when it is one word; a bare first word only counts
+    # when it has an underscore (plain words like 'cannot' or 'name' start sentences).
+    named = first.endswith(":")
+    word = first.removesuffix(":")
+    if not (word.replace("_", "").isalpha() and word.islower()):
+        return None
+    return word if named or "_" in word else None
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -46,12 +57,15 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"detail": str(error), "retryable": True},
         )
 
-    @app.exception_handler(CustomerAlreadyRegistered)
-    async def already_registered(_: Request, error: CustomerAlreadyRegistered) -> JSONResponse:
+    async def already_exists(_: Request, error: Exception) -> JSONResponse:
         return JSONResponse(
             status_code=status.HTTP_409_CONFLICT,
             content={"detail": str(error), "retryable": False},
         )
+
+    # One customer per NINO, one transition per customer: retrying cannot help.
+    for exists in (CustomerAlreadyRegistered, TransitionAlreadyStarted):
+        app.add_exception_handler(exists, already_exists)
 
     @app.exception_handler(DomainError)
     async def refused(_: Request, error: DomainError) -> JSONResponse:

@@ -9,15 +9,23 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.claim import Award, RatesOverride
+from domain.rules.dla_child import DisablingCondition
 from domain.rules.pip_assessment import Rate
 from domain.values import (
     BenefitType,
     ClaimantRole,
     ClaimChannel,
     ContactPreferences,
+    Region,
     SupportMarker,
 )
-from projections.model import LedgerEntry, TimelineEntry, WorklistItem
+from projections.model import (
+    DeadlineEntry,
+    LedgerEntry,
+    TimelineEntry,
+    TransitionWorklistItem,
+    WorklistItem,
+)
 
 
 class Body(BaseModel):
@@ -110,7 +118,11 @@ class DecidePipAward(Body):
     """Decide PIP from the assessment points (a decision maker may override the rates)."""
 
     decided_on: date
-    starts_on: date
+    starts_on: date | None = Field(
+        default=None,
+        description="the award's first day; leave it out for a PIP claim made in a DLA to PIP "
+        "transition, which starts the day after DLA ends (the rule gives it)",
+    )
     ends_on: date
     override: RatesOverride | None = None
 
@@ -172,6 +184,66 @@ class AppealOutcome(Body):
     reason: str = Text
 
 
+class AcceptGoodReason(Body):
+    """Accept a good reason for the PIP2 not coming back: the disallowed claim reopens."""
+
+    accepted_on: date
+    reason: str = Text
+
+
+# -- the move from child DLA to PIP (caseworker commands) ---------------------------------------
+
+
+class StartTransition(Body):
+    """Start a young person's move from child DLA to PIP."""
+
+    dla_claim_id: UUID = Field(description="the customer's DLA claim with a child award")
+    dla_weekly_pence: int = Field(gt=0, description="what DLA pays a week, in pence")
+    special_rules: bool = Field(description="DLA was awarded under the Special Rules")
+    condition: DisablingCondition = Field(description="the award's main disabling condition")
+    region: Region = Region.GREAT_BRITAIN
+
+
+class HospitalAdmission(Body):
+    """The young person went into hospital."""
+
+    admitted_on: date
+
+
+class HospitalDischarge(Body):
+    """The young person left hospital."""
+
+    discharged_on: date
+
+
+class PipAppointeeDetails(Body):
+    """Who is appointed, and how they are related to the young person."""
+
+    name: str = Field(min_length=1, max_length=200)
+    relationship: str = Field(min_length=1, max_length=100)
+
+
+class AppointPipAppointee(Body):
+    """Appoint someone to act for the young person for PIP (from the 16th birthday)."""
+
+    appointee: PipAppointeeDetails
+    effective_date: date
+
+
+class NoAppointeeNeeded(Body):
+    """The young person will deal with PIP themselves."""
+
+    reason: str = Text
+    effective_date: date
+
+
+class CompleteAgeReview(Body):
+    """The outcome of the DLA award's review at an age."""
+
+    completed_on: date
+    outcome: str = Text
+
+
 # -- responses -----------------------------------------------------------------------------------
 
 
@@ -196,6 +268,26 @@ class WorklistPage(BaseModel):
 
     worklist: str
     items: list[WorklistItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class DeadlinePage(BaseModel):
+    """A page of a customer's deadlines, by the day they fire."""
+
+    deadlines: list[DeadlineEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+class TransitionWorklistPage(BaseModel):
+    """A page of a DLA to PIP worklist, soonest due first."""
+
+    worklist: str
+    due_before: date | None = Field(description="only items due before this day, if any")
+    items: list[TransitionWorklistItem]
     total: int
     limit: int
     offset: int

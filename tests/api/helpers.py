@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -294,3 +294,96 @@ def only_claim(view: Json) -> Json:
     assert len(claims) == 1, claims
     claim: Json = claims[0]
     return claim
+
+
+# -- the move from child DLA to PIP ----------------------------------------------------------------
+
+YOUNG_NINO = "AB123456C"
+"""Digits 56: DLA is paid on Wednesdays, every 4 weeks from 6 January 2016 (so on 18 March,
+15 April and 13 May 2026)."""
+YOUNG_BORN = date(2010, 3, 12)
+SIXTEENTH_BIRTHDAY = date(2026, 3, 12)  # the invitation goes on the birthday itself
+CLAIM_BY = date(2026, 4, 8)  # 28 days beginning with the invitation
+DLA_CLAIMED = date(2016, 1, 6)
+DLA_DECIDED_AFTER = timedelta(days=26)  # a DLA claim of 6 January 2016 decided on 1 February
+DLA_WEEKLY_PENCE = 7_000
+
+
+@dataclass(frozen=True)
+class ChildDla:
+    """A young person awarded DLA as a child: their record, the DLA claim, the last position."""
+
+    customer_id: UUID
+    dla_claim_id: UUID
+    position: int
+
+
+def child_dla_recipient(
+    api: TestClient,
+    tokens: Tokens,
+    *,
+    born: date = YOUNG_BORN,
+    nino: str | None = None,
+    name: str = "Sam Young",
+    claimant_role: str = "appointee",
+    dla_claimed: date = DLA_CLAIMED,
+    dla_ends_on: date | None = None,
+) -> ChildDla:
+    """Registered and awarded DLA (claimed by a parent unless told otherwise), over HTTP."""
+    customer_id = registered(api, tokens, name=name, born=born, nino=nino).id
+    claim_id = start_claim(
+        api,
+        tokens.caseworker(),
+        customer_id,
+        benefit="DLA",
+        claim_date=dla_claimed,
+        claimant_role=claimant_role,
+    ).id
+    decision: Json = {
+        "decided_on": min(dla_claimed + DLA_DECIDED_AFTER, CLAIM_DAY).isoformat(),
+        "entitled": True,
+        "reason": "Needs far more care than other children of the same age",
+        "starts_on": dla_claimed.isoformat(),
+    }
+    if dla_ends_on is not None:
+        decision["ends_on"] = dla_ends_on.isoformat()
+    decided = accepted(
+        api.post(
+            f"/claims/{claim_id}/entitlement-decision", json=decision, headers=tokens.caseworker()
+        )
+    )
+    return ChildDla(customer_id, claim_id, decided.position)
+
+
+def transition_body(dla_claim_id: UUID, **changes: object) -> Json:
+    """A valid start of the move to PIP for a DLA claim (GB, not Special Rules), with changes."""
+    return {
+        "dla_claim_id": str(dla_claim_id),
+        "dla_weekly_pence": DLA_WEEKLY_PENCE,
+        "special_rules": False,
+        "condition": "other",
+        **changes,
+    }
+
+
+def start_transition(
+    api: TestClient, tokens: Tokens, child: ChildDla, **changes: object
+) -> Accepted:
+    """A caseworker starts the young person's move to PIP."""
+    return accepted(
+        api.post(
+            f"/customers/{child.customer_id}/dla-to-pip",
+            json=transition_body(child.dla_claim_id, **changes),
+            headers=tokens.caseworker(),
+        ),
+        201,
+    )
+
+
+def in_transition(
+    api: TestClient, tokens: Tokens, *, nino: str | None = YOUNG_NINO, **child: Any
+) -> ChildDla:
+    """A child DLA recipient (born YOUNG_BORN unless told) whose move to PIP has started."""
+    recipient = child_dla_recipient(api, tokens, nino=nino, **child)
+    started = start_transition(api, tokens, recipient)
+    return ChildDla(recipient.customer_id, recipient.dla_claim_id, started.position)

@@ -60,13 +60,18 @@ def claim(api: TestClient, tokens: Tokens, clock: SimulatedClock) -> Claimed:
 
 
 def ids_of(claim: Claimed) -> dict[str, object]:
-    """Path parameters pointing at a real customer, claim, decision and worklist."""
+    """Path parameters pointing at a real customer, claim, decision and worklist.
+
+    Access is decided before the path is parsed, so one worklist name serves both the
+    claim and the DLA to PIP worklists.
+    """
     return {
         "customer_id": claim.customer_id,
         "claim_id": claim.claim_id,
         "worklist": "decisions_due",
         "position": claim.position,
         "index": 0,
+        "age": 14,
     }
 
 
@@ -78,7 +83,7 @@ def test_every_route_but_the_operational_ones_needs_a_token(
 ) -> None:
     walked = list(calls(app, ids_of(claim)))
 
-    assert len(walked) == 24  # 17 commands and 7 reads
+    assert len(walked) == 34  # 24 commands and 10 reads
     for method, path in walked:
         with nothing_appended(journeys):
             answer = send(api, method, path)
@@ -210,7 +215,8 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         if template not in customers_may | OPEN_TO_ANYONE
     ]
 
-    assert len(staff_only) == 17  # 12 caseworker commands, timeline, worklists, 3 audit reads
+    # 19 caseworker commands; timeline, 2 worklists, transition case, deadlines; 3 audit reads
+    assert len(staff_only) == 27
     for method, path in staff_only:
         with nothing_appended(journeys):
             answer = send(api, method, path, own)
@@ -226,7 +232,7 @@ def test_an_auditor_token_is_refused_every_command(
 ) -> None:
     commands = [(m, p) for m, p in calls(app, ids_of(claim)) if m == "POST"]
 
-    assert len(commands) == 17
+    assert len(commands) == 24
     for method, path in commands:
         with nothing_appended(journeys):
             answer = send(api, method, path, tokens.auditor())

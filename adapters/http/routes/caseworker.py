@@ -200,7 +200,10 @@ def decide_pip_award(
     journeys: System,
     response: Response,
 ) -> CommandAccepted:
-    """Decide a PIP claim from its points; an override needs a reason."""
+    """Decide a PIP claim from its points; an override needs a reason.
+
+    In a DLA to PIP transition leave starts_on out: PIP starts the day after DLA ends.
+    """
     app = journeys.application
     return run_command(
         journeys,
