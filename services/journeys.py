@@ -13,7 +13,7 @@ from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import AssessmentPoints, Rate
-from domain.transition import DlaToPipTransition
+from domain.transition import DlaToPipTransition, transition_id_for
 from domain.values import (
     Actor,
     Appointee,
@@ -463,12 +463,12 @@ class JourneysApplication(DlaToPipUseCases):
         return max(versions, default=None)
 
     def history(self, customer_id: UUID) -> Sequence[JourneyAggregate.Event]:
-        """Every event of the customer and their claims, in the order they were recorded."""
+        """Every event of the customer, their claims and their transition, in recorded order."""
         customer = self.customer(customer_id)
         events = [e for e in self.events.get(customer.id) if isinstance(e, JourneyAggregate.Event)]
-        for claim_id in customer.claims:
+        for aggregate_id in (*customer.claims, transition_id_for(customer.id)):
             events.extend(
-                e for e in self.events.get(claim_id) if isinstance(e, JourneyAggregate.Event)
+                e for e in self.events.get(aggregate_id) if isinstance(e, JourneyAggregate.Event)
             )
         return sorted(
             events, key=lambda e: (e.timestamp, str(e.originator_id), e.originator_version)

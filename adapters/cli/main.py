@@ -14,15 +14,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.bootstrap import Journeys, build
+from adapters.cli.deadlines import deadlines_app
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.progress import apply_with_progress
 from adapters.cli.uprating import uprate
-from adapters.demo.population import Population
+from adapters.demo.population import DemoStats, Population
 from bench.cli import bench
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
 from domain.errors import DomainError
-from projections.model import Page, Worklist
+from domain.transition import DlaToPipTransition, TransitionStage, transition_id_for
+from projections.model import DeadlineQuery, DeadlineStatus, Page, TransitionWorklist, Worklist
 from services.clock import SimulatedClock
 from services.log import read_log
 from services.settings import Settings
@@ -37,6 +39,7 @@ audit_app = typer.Typer(help="Check recorded decisions.", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
+app.add_typer(deadlines_app, name="deadlines")
 app.command()(serve)
 app.command()(token)
 app.command()(openapi)
@@ -57,7 +60,7 @@ def demo(
     start: str = typer.Option("2025-01-06", help="First simulated day (YYYY-MM-DD)."),
     days: int = typer.Option(420, min=1, help="How many days the simulation runs."),
 ) -> None:
-    """Create a synthetic population moving through every claim state, then summarise it."""
+    """Simulate a population through every claim state and DLA to PIP at 16; summarise it."""
     try:
         first_day = date.fromisoformat(start)
     except ValueError:
@@ -76,6 +79,7 @@ def demo(
             random.Random(seed),
             first_day,
             until=first_day + timedelta(days=days),
+            scheduler=system.deadlines,
         )
         started = time.perf_counter()
         with Progress(
@@ -102,15 +106,7 @@ def demo(
             progress.update(task, total=stats.commands, completed=stats.commands)
         elapsed = time.perf_counter() - started
         written = (system.application.recorder.max_notification_id() or 0) - before
-        _summarise(
-            system,
-            stats.commands,
-            written,
-            elapsed,
-            stats.sample_ninos,
-            stats.refused,
-            population.until,
-        )
+        _summarise(system, stats, written, elapsed, population.until)
 
 
 def _redacted(url: str) -> str:
@@ -121,15 +117,10 @@ def _redacted(url: str) -> str:
 
 
 def _summarise(
-    system: Journeys,
-    commands: int,
-    written: int,
-    elapsed: float,
-    samples: dict[str, str],
-    refused: dict[str, int],
-    simulated_until: date,
+    system: Journeys, stats: DemoStats, written: int, elapsed: float, simulated_until: date
 ) -> None:
     application = system.application
+    commands, samples, refused = stats.commands, stats.sample_ninos, stats.refused
     statuses: dict[ClaimStatus, int] = dict.fromkeys(ClaimStatus, 0)
     disputes: dict[DisputeStage, int] = dict.fromkeys(DisputeStage, 0)
     customers = deceased = 0
@@ -152,6 +143,7 @@ def _summarise(
         if stage is not DisputeStage.NONE:
             table.add_row(f"dispute: {stage.value.replace('_', ' ')}", str(count))
     console.print(table)
+    _summarise_transitions(system, stats)
     report = system.ledger.replay()
     decisions = Table(title="Decisions recorded (re-run from their recorded inputs)")
     decisions.add_column("Rule")
@@ -169,7 +161,7 @@ def _summarise(
         f"[bold]{written / elapsed if elapsed else 0:.0f} events/second[/bold] "
         f"({commands / elapsed if elapsed else 0:.0f} commands/second)."
     )
-    for kind in ("pip_disputed", "pip_no_questionnaire", "deceased"):
+    for kind in ("pip_disputed", "pip_no_questionnaire", "deceased", "dla_to_pip"):
         if kind in samples:
             console.print(
                 f"Try: [bold]journeys customer show {samples[kind]}[/bold]  "
@@ -198,10 +190,46 @@ def _build_views(system: Journeys, simulated_until: date) -> None:
         _, overdue = system.views.read_worklist(worklist, simulated_until, Page(limit=1))
         worklists.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
     console.print(worklists)
+    _transition_worklists(system, simulated_until)
     console.print(
         "Serve them: [bold]journeys serve[/bold] (API at http://127.0.0.1:8000/docs; "
         "mint a token with [bold]journeys token --role caseworker[/bold])."
     )
+
+
+def _summarise_transitions(system: Journeys, stats: DemoStats) -> None:
+    application = system.application
+    stages: dict[TransitionStage, int] = dict.fromkeys(TransitionStage, 0)
+    started = read_log(application, topics=[get_topic(DlaToPipTransition.Started)])
+    for notification in started:
+        transition: object = application.repository.get(UUID(str(notification.originator_id)))
+        if isinstance(transition, DlaToPipTransition):
+            stages[transition.stage] += 1
+    table = Table(title="DLA to PIP transitions by stage")
+    table.add_column("Stage")
+    table.add_column("Young people", justify="right")
+    for stage, count in stages.items():
+        table.add_row(stage.value.replace("_", " "), str(count))
+    table.add_row("[bold]all[/bold]", str(sum(stages.values())))
+    console.print(table)
+    console.print(
+        f"Deadlines fired as simulated time passed: [bold]{stats.deadlines_fired}[/bold] "
+        f"in {stats.deadline_runs} overnight run(s) (refused: {stats.deadlines_refused})."
+    )
+
+
+def _transition_worklists(system: Journeys, simulated_until: date) -> None:
+    views = system.views
+    table = Table(title=f"DLA to PIP worklists on {simulated_until.isoformat()}")
+    for column in ("Worklist", "Young people", "Overdue"):
+        table.add_column(column, justify="left" if column == "Worklist" else "right")
+    for worklist in TransitionWorklist:
+        _, waiting = views.read_transition_worklist(worklist, None, Page(limit=1))
+        _, overdue = views.read_transition_worklist(worklist, simulated_until, Page(limit=1))
+        table.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
+    console.print(table)
+    _, pending = views.read_deadlines(DeadlineQuery(status=DeadlineStatus.PENDING), Page(limit=1))
+    console.print(f"Deadlines still pending after the last simulated day: {pending}.")
 
 
 def _all_customers(system: Journeys) -> list[Customer]:
@@ -226,6 +254,7 @@ def customer_show(nino: str = typer.Argument(..., help="National Insurance numbe
             claim_id: f"{benefit.value} claim\n{str(claim_id)[:8]}"
             for claim_id, benefit in customer.claims.items()
         }
+        labels[transition_id_for(customer.id)] = "DLA to PIP"
         render_timeline(console, customer, application.history(customer.id), labels)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 from rich.console import Console, Group
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
+from domain.deadlines import Deadline
 from domain.decisions import Decision, decisions_in
 
 _HIDDEN = {
@@ -28,10 +30,15 @@ _HIDDEN = {
 }
 
 
+_ACRONYMS = {"dla": "DLA", "pip": "PIP"}
+
+
 def _words(name: str) -> str:
-    """'QuestionnaireIssued' -> 'Questionnaire issued'."""
+    """'QuestionnaireIssued' -> 'Questionnaire issued'; 'DlaEndDecided' -> 'DLA end decided'."""
     spaced = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
-    return spaced[:1].upper() + spaced[1:]
+    words = [_ACRONYMS.get(word, word) for word in spaced.split(" ")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _plain(value: Any) -> str:
@@ -47,12 +54,26 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _details(event: JourneyAggregate.Event) -> str:
-    parts = [
-        f"{key.replace('_', ' ')}: {_plain(value)}"
-        for key, value in vars(event).items()
-        if key not in _HIDDEN
-    ]
+def _deadline_text(deadline: Deadline) -> str:
+    return f"{deadline.action} on {deadline.fires_on.isoformat()} ({deadline.description})"
+
+
+def _details(event: JourneyAggregate.Event, deadlines: dict[UUID, Deadline]) -> str:
+    """The event's fields; decisions have their own column, deadlines are named by action."""
+    parts = []
+    named = getattr(event, "deadline_id", None) in deadlines
+    for key, value in vars(event).items():
+        if key in _HIDDEN or isinstance(value, Decision):
+            continue
+        if named and key in {"action", "fires_on"}:
+            continue  # said with the deadline
+        if isinstance(value, Deadline):
+            deadlines[value.deadline_id] = value
+            parts.append(f"deadline: {_deadline_text(value)}")
+        elif key == "deadline_id" and value in deadlines:
+            parts.append(f"deadline: {_deadline_text(deadlines[value])}")
+        else:
+            parts.append(f"{key.replace('_', ' ')}: {_plain(value)}")
     return "\n".join(parts)
 
 
@@ -99,6 +120,7 @@ def render_timeline(
     table.add_column("Record", no_wrap=True)
     table.add_column("What happened")
     table.add_column("Decision")
+    deadlines: dict[UUID, Deadline] = {}
     for event in events:
         effective = getattr(event, "effective_date", None)
         decisions = [_decision_text(d) for d in decisions_in(event)]
@@ -106,7 +128,8 @@ def render_timeline(
             event.timestamp.strftime("%Y-%m-%d %H:%M"),
             effective.isoformat() if isinstance(effective, date) else "",
             claim_labels.get(event.originator_id, "customer"),
-            Text(_words(type(event).__name__), style="bold") + Text("\n" + _details(event)),
+            Text(_words(type(event).__name__), style="bold")
+            + Text("\n" + _details(event, deadlines)),
             Group(*decisions) if decisions else Text(""),
         )
     console.print(table)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
+from eventsourcing.utils import get_topic
 
 import bench.population as population
 from adapters.bootstrap import Journeys, build
+from adapters.demo.population import Population
 from bench.population import SeededLog, seed_log
 from domain.claim import Claim
 from domain.customer import Customer
+from domain.transition import DlaToPipTransition
 from projections.model import Page, TimelineQuery
 from services.clock import SimulatedClock
 from services.journeys import JourneysApplication
@@ -233,3 +236,53 @@ def test_a_log_seeded_without_a_busy_target_still_names_a_busy_customer(
     log = seed_log(system.application, customers=10, busy_customer_events=0)
     assert log.busy_customer in log.customer_ids
     assert log.busy_customer_events >= 1
+
+
+def test_the_population_without_a_scheduler_draws_the_journeys_it_always_drew() -> None:
+    """The seeder's population has no scheduler: DLA to PIP journeys must not change its log.
+
+    The figures are those of the population before young people moving to PIP joined the
+    demo; a different draw would change every benchmark's seeded log.
+    """
+    start = date(2025, 1, 6)
+    clock = SimulatedClock.on(start)
+    application = JourneysApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    drawn = Population(
+        application, clock, random.Random(20), start, until=start + timedelta(days=420)
+    )
+
+    stats = drawn.run(150, lambda: None)
+
+    assert (stats.customers, stats.commands, stats.refused) == (
+        150,
+        778,
+        {"ReconsiderationOutOfTime": 1},
+    )
+    assert stats.journeys == {
+        "deceased": 8,
+        "other_benefit": 34,
+        "pip_decided": 52,
+        "pip_disputed": 9,
+        "pip_in_progress": 25,
+        "pip_late_reconsideration": 4,
+        "pip_no_questionnaire": 13,
+        "pip_over_pension_age": 2,
+        "pip_withdrawn": 3,
+    }
+    assert stats.sample_ninos == {
+        "deceased": "XM441568C",
+        "other_benefit": "AN823318C",
+        "pip_decided": "LA815284A",
+        "pip_disputed": "SY590584C",
+        "pip_in_progress": "EC257078C",
+        "pip_late_reconsideration": "MG625825B",
+        "pip_no_questionnaire": "LC974219B",
+        "pip_over_pension_age": "XP789855C",
+        "pip_withdrawn": "CC024717B",
+    }
+    assert clock.now() == datetime(2026, 2, 18, 15, 16, tzinfo=UTC)
+    assert (stats.deadline_runs, stats.deadlines_fired) == (0, 0)
+    transitions = application.recorder.select_notifications(
+        start=1, limit=10_000, topics=[get_topic(DlaToPipTransition.Started)]
+    )
+    assert transitions == []

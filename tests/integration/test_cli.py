@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
+from domain.transition import TransitionStage
+from projections.model import TransitionWorklist
 from services.settings import Settings
 
 runner = CliRunner()
@@ -37,6 +39,70 @@ def test_demo_creates_a_population_and_prints_the_summary(cli_settings: Settings
     assert checked.group(1) == checked.group(2)
     assert int(checked.group(1)) > 60
     assert re.search(r"Events written: \d+ in [\d.]+ s = \d+ events/second", result.output)
+
+
+def transition_stages(output: str) -> dict[str, int]:
+    """Stage -> young people, from the demo's table of DLA to PIP transitions."""
+    table = output.split("DLA to PIP transitions by stage", 1)[1].split("Deadlines fired", 1)[0]
+    stages = {stage.value.replace("_", " "): 0 for stage in TransitionStage}
+    for stage in stages:
+        found = re.search(rf"│ {stage}\s*│\s*(\d+) │", table)
+        assert found is not None, table
+        stages[stage] = int(found.group(1))
+    return stages
+
+
+def test_demo_includes_young_people_moving_from_dla_to_pip_as_deadlines_fire(
+    cli_settings: Settings,
+) -> None:
+    result = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
+
+    assert result.exit_code == 0, result.output
+    output = result.output
+    stages = transition_stages(output)
+    assert sum(stages.values()) > 0, stages
+    assert stages["completed"] > 0, stages
+    fired = re.search(
+        r"Deadlines fired as simulated time passed: (\d+) .*\(refused: (\d+)\)", output
+    )
+    assert fired is not None, output
+    assert int(fired.group(1)) > 0
+    assert fired.group(2) == "0"
+    for rule in ("dla_pip.invitation_date", "dla_pip.invitation", "dla_pip.dla_end_date"):
+        assert re.search(rf"│ {re.escape(rule)}\s*│\s*[1-9]\d* │", output), rule
+    checked = re.search(r"all\s*│\s*(\d+) \((\d+) reproduce\)", output)
+    assert checked is not None
+    assert checked.group(1) == checked.group(2)
+    assert "DLA to PIP worklists on 2026-03-02" in output
+    for worklist in TransitionWorklist:
+        assert re.search(rf"│ {worklist.value.replace('_', ' ')}\s*│\s*\d+ │\s*\d+ │", output)
+
+
+def test_customer_show_puts_the_dla_to_pip_transition_on_the_timeline(
+    cli_settings: Settings,
+) -> None:
+    demo = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
+    assert demo.exit_code == 0, demo.output
+    nino = re.search(r"customer show (\w+)\s+\(dla to pip\)", demo.output)
+    assert nino is not None, demo.output
+
+    shown = runner.invoke(app, ["customer", "show", nino.group(1)])
+
+    assert shown.exit_code == 0, shown.output
+    for expected in (
+        "DLA claim",
+        "DLA to PIP",
+        "rule dla_pip.invitation_date v1",
+        "Deadline set",
+        "dla_pip.invite on",
+        "Deadline fired",
+        "Invitation issued",
+        "rule dla_pip.claim_window v1",
+        "PIP claimed",
+        "DLA end decided",
+        "rule dla_pip.dla_end_date v1",
+    ):
+        assert expected in shown.output, expected
 
 
 def test_customer_show_prints_the_journey_with_decisions_and_dates(cli_settings: Settings) -> None:
