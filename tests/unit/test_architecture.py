@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import yaml
+from typer.testing import CliRunner
+
+from adapters.cli.main import app as cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_MAY_IMPORT = {"domain", "pydantic", "eventsourcing.domain", "__future__"}
@@ -51,3 +54,27 @@ def test_docker_compose_file_parses_and_names_the_deployment_services() -> None:
     assert {"postgres", "kafka", "demo"} <= set(compose["services"])
     demo_env = compose["services"]["demo"]["environment"]
     assert demo_env["JOURNEYS_DATABASE_URL"].startswith("postgresql://")
+
+
+def _parses_as_a_journeys_command(args: list[str]) -> bool:
+    """True when the arguments name a `journeys` command (not a group) and its options parse.
+
+    `--help` after them is acted on only once every option before it has parsed.
+    """
+    result = CliRunner().invoke(cli_app, [*args, "--help"])
+    return result.exit_code == 0 and "Commands" not in result.output
+
+
+def test_every_service_built_from_the_image_runs_a_real_journeys_command() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    built = {
+        name: service["command"]
+        for name, service in compose["services"].items()
+        if service.get("build") == "."
+    }
+
+    assert {"demo", "api", "projections", "deadlines"} <= set(built)
+    for name, command in built.items():
+        assert _parses_as_a_journeys_command(command), (name, command)
+    assert not _parses_as_a_journeys_command(["deadlines", "run", "--no-such-option"])
+    assert not _parses_as_a_journeys_command(["deadlines"])
