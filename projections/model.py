@@ -117,6 +117,22 @@ class SelfServiceTransition(ReadModel):
         default=False, description="DLA ends because the PIP questionnaire did not come back"
     )
     appointee_needed: bool = False
+    had_dla_appointee: bool = Field(
+        default=False, description="someone acted for the young person for DLA"
+    )
+    appointee_settled_on: date | None = Field(
+        default=None,
+        description="when someone was appointed for PIP, or we noted that nobody is needed",
+    )
+    hospital_discharged_on: date | None = Field(
+        default=None, description="when the young person left hospital"
+    )
+    dla_reinstated_on: date | None = Field(
+        default=None, description="DLA carries on again from this day (a good reason accepted)"
+    )
+    dla_arrears_from: date | None = Field(
+        default=None, description="DLA not paid since this day is paid now"
+    )
 
 
 class SelfServiceView(ReadModel):
@@ -270,7 +286,13 @@ class TransitionCase(ReadModel):
     special_rules: bool
     region: str
     had_dla_appointee: bool
-    appointee_needed: bool
+    appointee_needed: bool = Field(
+        description="the DLA appointee must be replaced for PIP (or noted as not needed)"
+    )
+    appointee_settled_on: date | None = Field(
+        default=None,
+        description="when someone was appointed for PIP, or it was noted that none is needed",
+    )
     hospital_admitted_on: date | None = None
     hospital_discharged_on: date | None = None
     invited_on: date | None = None
@@ -287,6 +309,12 @@ class TransitionCase(ReadModel):
     dla_ends_on: date | None = None
     dla_end_basis: str | None = None
     pip_starts_on: date | None = None
+    dla_reinstated_on: date | None = Field(
+        default=None, description="a good reason accepted: DLA carries on from this day"
+    )
+    dla_arrears_from: date | None = Field(
+        default=None, description="DLA is paid again from this day (it had already ended)"
+    )
     reviews_due: tuple[AgeReviewItem, ...] = ()
     position: int = Field(description="the log position this case reflects")
 

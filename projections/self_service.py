@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
+from domain.aggregate import JourneyAggregate
 from domain.claim import Award, Claim, ClaimStatus, DisallowanceGrounds
 from domain.customer import Customer
 from domain.periods import within_months_of
@@ -34,7 +35,7 @@ from projections.projection import (
 )
 from projections.store import ViewBatch
 from projections.transition_texts import render_transition
-from projections.transitions import apply_updates, transition_updates
+from projections.transitions import apply_updates, concerns_transition, transition_updates
 
 _STATUS_TEXT = {
     ClaimStatus.STARTED: "We have your claim",
@@ -187,12 +188,12 @@ def _fold(view: SelfServiceView | None, logged: LoggedEvent) -> SelfServiceView 
         return _fold_customer(view, event)
     if isinstance(event, Claim.Event):
         return _fold_claim(view, event)
-    if isinstance(event, DlaToPipTransition.Event):
+    if concerns_transition(event):
         return _fold_transition(view, event)
     return view
 
 
-def _fold_transition(view: SelfServiceView, event: DlaToPipTransition.Event) -> SelfServiceView:
+def _fold_transition(view: SelfServiceView, event: JourneyAggregate.Event) -> SelfServiceView:
     updates = transition_updates(event)
     if isinstance(event, DlaToPipTransition.DlaEndDecided):
         # The customer may learn that their questionnaire came back too late, never that
@@ -294,6 +295,19 @@ def _fold_claim_event(claim: SelfServiceClaim, event: Claim.Event) -> SelfServic
         return _with_status(claim, ClaimStatus.AWAITING_DECISION)
     if isinstance(event, Claim.Withdrawn):
         return _with_status(claim, ClaimStatus.WITHDRAWN)
+    if isinstance(event, Claim.GoodReasonAccepted):
+        # The disallowance no longer stands: nothing of it (date, reasons, rights) is left.
+        return _with_status(claim, ClaimStatus.AWAITING_QUESTIONNAIRE, event.due_on).model_copy(
+            update={
+                "decided_on": None,
+                "statement_of_reasons_asked_on": None,
+                "award": None,
+                "rights": (),
+                "decision_reasons": (
+                    "We accepted your reason for not sending your questionnaire back in time.",
+                ),
+            }
+        )
     if isinstance(event, Claim.Disallowed):
         reasons = list(event.reasons)
         if event.grounds is DisallowanceGrounds.QUESTIONNAIRE_NOT_RETURNED:

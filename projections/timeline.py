@@ -8,7 +8,10 @@ from typing import Any
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.customer import Customer
+from domain.deadlines import WithDeadlines
 from domain.decisions import Decision, decisions_in
+from domain.rules.dla_to_pip import DLA_PIP_INVITATION_DATE
+from domain.transition import Action, ClaimedIn, DlaToPipTransition
 from domain.values import Actor
 from projections.model import DecisionSummary, TimelineEntry
 from projections.projection import (
@@ -21,6 +24,7 @@ from projections.projection import (
     prefetch_owners,
 )
 from projections.store import ViewBatch
+from projections.transitions import STAGE_TEXT
 
 
 def actor_label(actor: Actor) -> str:
@@ -44,6 +48,37 @@ def _rates(award: Any) -> str:
     if not award.entitled:
         return "not entitled"
     return f"entitled (daily living {award.daily_living.value}, mobility {award.mobility.value})"
+
+
+_DEADLINE_ACTIONS = {
+    Action.PRE_16_LETTER: "write that DLA ends at 16 and PIP must be claimed",
+    Action.INVITE: "invite a PIP claim",
+    Action.CLOSE_FIRST_WINDOW: "the PIP claim deadline has passed",
+    Action.CLOSE_SECOND_WINDOW: "the second notice's PIP claim deadline has passed",
+    Action.END_DLA: "DLA's last day has passed",
+    Action.AGE_REVIEW: "the DLA award's age review is due",
+}
+
+_CLAIMED_IN = {
+    ClaimedIn.BEFORE_INVITATION: "before the invitation",
+    ClaimedIn.FIRST_WINDOW: "in time",
+    ClaimedIn.LATE: "after the deadline, within the second notice's",
+}
+
+
+def _transition_started(event: DlaToPipTransition.Started) -> str:
+    plan = DLA_PIP_INVITATION_DATE.outcome_of(event.invitation_plan)
+    return (
+        f"DLA to PIP transition started: 16 on {plan.sixteenth_birthday.isoformat()}, "
+        f"PIP invitation due on {plan.invite_on.isoformat()}"
+    )
+
+
+def _dla_restarted(event: DlaToPipTransition.DlaRestarted) -> str:
+    unpaid = ""
+    if event.unpaid_from is not None and event.unpaid_to is not None:
+        unpaid = f", not paid from {event.unpaid_from.isoformat()} to {event.unpaid_to.isoformat()}"
+    return f"DLA restarted on {event.effective_date.isoformat()}{unpaid}"
 
 
 _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
@@ -71,6 +106,9 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
     Claim.QuestionnaireIssued: lambda e: f"PIP2 issued, due back by {e.due_on.isoformat()}",
     Claim.QuestionnaireReturned: lambda e: "PIP2 returned" + (" late" if e.late else ""),
     Claim.Disallowed: lambda e: f"Claim disallowed ({e.grounds.value})",
+    Claim.GoodReasonAccepted: lambda e: (
+        f"Good reason accepted for the PIP2: claim reopened, due back by {e.due_on.isoformat()}"
+    ),
     Claim.AssessmentRecorded: lambda e: (
         f"Assessment recorded: daily living {sum(e.points.daily_living.values())} points, "
         f"mobility {sum(e.points.mobility.values())} points"
@@ -93,13 +131,74 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
     Claim.AppealDecided: lambda e: (
         f"Tribunal {'allowed' if e.allowed else 'dismissed'} the appeal: now {_rates(e.award)}"
     ),
+    WithDeadlines.DeadlineSet: lambda e: (
+        f"Deadline set: {e.deadline.description} on {e.deadline.fires_on.isoformat()}"
+    ),
+    WithDeadlines.DeadlineFired: lambda e: (
+        f"Deadline of {e.fires_on.isoformat()} reached: "
+        + _DEADLINE_ACTIONS.get(e.action, e.action)
+    ),
+    WithDeadlines.DeadlineCancelled: lambda e: f"Deadline cancelled: {e.reason}",
+    DlaToPipTransition.Started: _transition_started,
+    DlaToPipTransition.Pre16LetterSent: lambda e: (
+        "Letter sent before 16: DLA ends at 16 and PIP must be claimed"
+    ),
+    DlaToPipTransition.InvitationDeferred: lambda e: (
+        "PIP invitation put off: in hospital on the 16th birthday, invite on discharge"
+    ),
+    DlaToPipTransition.InvitationIssued: lambda e: (
+        f"Invited to claim PIP by {e.claim_by.isoformat()}"
+    ),
+    DlaToPipTransition.HospitalAdmissionRecorded: lambda e: (
+        f"Went into hospital on {e.effective_date.isoformat()}"
+    ),
+    DlaToPipTransition.HospitalDischargeRecorded: lambda e: (
+        f"Left hospital on {e.effective_date.isoformat()}"
+    ),
+    DlaToPipTransition.PipClaimed: lambda e: (
+        f"PIP claimed on {e.effective_date.isoformat()}, {_CLAIMED_IN[e.claimed_in]}"
+    ),
+    DlaToPipTransition.PipClaimWithdrawn: lambda e: (
+        f"PIP claim withdrawn; back to: {STAGE_TEXT[e.returned_to]}"
+    ),
+    DlaToPipTransition.DlaSuspended: lambda e: (
+        f"DLA suspended from {e.effective_date.isoformat()}: no PIP claim by the deadline"
+    ),
+    DlaToPipTransition.SecondNoticeSent: lambda e: (
+        f"Second notice sent: claim PIP by {e.claim_by.isoformat()} or DLA ends"
+    ),
+    DlaToPipTransition.DlaRestarted: _dla_restarted,
+    DlaToPipTransition.DlaTerminated: lambda e: (
+        f"DLA ended (last day {e.effective_date.isoformat()}): no PIP claim after the second notice"
+    ),
+    DlaToPipTransition.DlaEndDecided: lambda e: (
+        f"DLA's last day set: {e.dla_ends_on.isoformat()}"
+        + (f"; PIP from {e.pip_starts_on.isoformat()}" if e.pip_starts_on else "")
+    ),
+    DlaToPipTransition.DlaEnded: lambda e: f"DLA ended (last day {e.effective_date.isoformat()})",
+    DlaToPipTransition.DlaReinstated: lambda e: (
+        "DLA reinstated until the PIP decision: good reason accepted"
+        + (f"; arrears from {e.arrears_from.isoformat()}" if e.arrears_from else "")
+    ),
+    DlaToPipTransition.NewAppointeeAppointed: lambda e: (
+        f"Appointee for PIP appointed from {e.effective_date.isoformat()}"
+    ),
+    DlaToPipTransition.AppointeeNotNeeded: lambda e: f"No appointee needed for PIP: {e.reason}",
+    DlaToPipTransition.AgeReviewDue: lambda e: f"DLA award review due at age {e.age}",
+    DlaToPipTransition.AgeReviewCompleted: lambda e: (
+        f"DLA award review at age {e.age} completed: {e.outcome}"
+    ),
+    DlaToPipTransition.Closed: lambda e: f"DLA to PIP transition closed: {e.reason}",
 }
 
 
 def summarise(event: JourneyAggregate.Event) -> str:
-    """One line saying what happened."""
-    summary = _SUMMARIES.get(type(event))
-    return summary(event) if summary is not None else event_kind(event)
+    """One line saying what happened (an event class without a line of its own takes its base's)."""
+    for cls in type(event).__mro__:
+        summary = _SUMMARIES.get(cls)
+        if summary is not None:
+            return summary(event)
+    return event_kind(event)
 
 
 def timeline_entry(logged: LoggedEvent, customer_id: Any) -> TimelineEntry:

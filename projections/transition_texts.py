@@ -18,15 +18,34 @@ def _on(day: date | None) -> str:
     return long_date(day) if day is not None else "a date we will tell you"
 
 
+GOOD_REASON = "If you had a good reason for not sending the questionnaire back, tell us"
+
+
 def render_transition(section: SelfServiceTransition) -> SelfServiceTransition:
-    """The section with its plain-language texts written from its stage and dates."""
+    """The section with its plain-language texts written from its stage and dates.
+
+    Only dates and what to do: never why a date is what it is, so a Special Rules award
+    (whose invitation and DLA end dates follow other rules) is never revealed.
+    """
     stage = TransitionStage(section.stage)
     summary, dla = "", ""
     next_step: NextStep | None = None
     if stage is TransitionStage.AWAITING_INVITATION:
         summary = (
-            "Disability Living Allowance (DLA) for children stops at 16. You will need to "
-            "claim Personal Independence Payment (PIP) instead."
+            "You will need to claim Personal Independence Payment (PIP) to replace your "
+            "Disability Living Allowance (DLA) for children."
+        )
+        next_step = NextStep(
+            who="us",
+            text="We will write to you about claiming PIP on or soon after "
+            f"{_on(section.invite_on)}.",
+            by=section.invite_on,
+        )
+        dla = "Your DLA carries on as now."
+    elif stage is TransitionStage.INVITATION_DEFERRED and section.hospital_discharged_on:
+        summary = (
+            f"You left hospital on {_on(section.hospital_discharged_on)}. We will invite you "
+            "to claim PIP."
         )
         next_step = NextStep(
             who="us",
@@ -48,7 +67,7 @@ def render_transition(section: SelfServiceTransition) -> SelfServiceTransition:
         )
         dla = (
             f"If you claim PIP by {_on(section.claim_by)}, your DLA carries on until we decide "
-            "your PIP claim. If you do not, your DLA will stop."
+            "your PIP claim. If you do not, your DLA will stop and we will write to you again."
         )
     elif stage is TransitionStage.DLA_SUSPENDED:
         summary = "Your DLA has stopped because we did not get a PIP claim from you."
@@ -75,16 +94,24 @@ def render_transition(section: SelfServiceTransition) -> SelfServiceTransition:
                 f" It started again on {_on(section.restarted_on)}; it was not paid from "
                 f"{_on(section.unpaid_from)} to {_on(section.unpaid_to)}."
             )
+        if section.dla_reinstated_on is not None:
+            dla = (
+                "We accepted your reason for not sending the questionnaire back in time: "
+                + dla[0].lower()
+                + dla[1:]
+            )
+            if section.dla_arrears_from is not None:
+                dla += f" We will pay the DLA you missed from {_on(section.dla_arrears_from)}."
     elif stage is TransitionStage.DLA_ENDING and section.negative_determination:
         summary = "We did not get your PIP questionnaire back in time."
         dla = (
-            f"Your last day of DLA is {_on(section.dla_ends_on)}. If you had a good reason for "
-            "not sending the questionnaire back, contact us: if we accept it, your DLA starts "
-            "again until we decide your PIP claim."
+            f"Your last day of DLA is {_on(section.dla_ends_on)}. If we accept that you had a "
+            "good reason for not sending the questionnaire back, your DLA carries on until we "
+            "decide your PIP claim."
         )
         next_step = NextStep(
             who="you",
-            text="Contact us if you had a good reason for not sending the questionnaire back.",
+            text=f"{GOOD_REASON} by {_on(section.dla_ends_on)} so that your DLA does not stop.",
             by=section.dla_ends_on,
         )
     elif stage is TransitionStage.DLA_ENDING:
@@ -95,6 +122,14 @@ def render_transition(section: SelfServiceTransition) -> SelfServiceTransition:
             if section.pip_starts_on is not None
             else " You have not been awarded PIP: your claim shows how to ask us to look at "
             "the decision again."
+        )
+    elif stage is TransitionStage.COMPLETED and section.negative_determination:
+        summary = "Your DLA has ended because we did not get your PIP questionnaire back in time."
+        dla = f"Your last day of DLA was {_on(section.dla_ends_on)}."
+        next_step = NextStep(
+            who="you",
+            text=f"{GOOD_REASON}: if we accept it, we will pay your DLA again from the day it "
+            "stopped until we decide your PIP claim.",
         )
     elif stage is TransitionStage.COMPLETED:
         summary = "Your move from DLA to PIP is finished."
@@ -113,7 +148,7 @@ def render_transition(section: SelfServiceTransition) -> SelfServiceTransition:
         summary = "Your move from DLA to PIP has stopped."
         dla = "Your DLA has stopped."
     appointee = None
-    if section.appointee_needed and not stage.is_over:
+    if section.appointee_needed:
         appointee = (
             "The person who dealt with your DLA for you cannot claim PIP for you. If you need "
             "someone to act for you, they must ask us to become your appointee for PIP."

@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from domain.aggregate import JourneyAggregate
+from domain.deadlines import WithDeadlines
 from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DLA_PIP_INVITATION_DATE
-from domain.transition import DlaToPipTransition, TransitionStage
+from domain.transition import Action, DlaToPipTransition, TransitionStage
 from projections.model import (
     AgeReviewItem,
     TransitionCase,
@@ -45,15 +47,25 @@ _OVER = {stage.value for stage in TransitionStage if stage.is_over}
 
 
 def _stage(stage: TransitionStage) -> dict[str, Any]:
-    updates: dict[str, Any] = {"stage": stage.value, "stage_text": STAGE_TEXT[stage]}
-    if stage.is_over:
-        updates["appointee_needed"] = False
-    return updates
+    return {"stage": stage.value, "stage_text": STAGE_TEXT[stage]}
 
 
-def transition_updates(event: DlaToPipTransition.Event) -> dict[str, Any]:
+def concerns_transition(event: JourneyAggregate.Event) -> bool:
+    """True for the events `transition_updates` reads: the journey's own, and invitation dates.
+
+    The invitation deadline says when the letter goes: on the rule's date, or later when
+    the journey started after it, the young person left hospital, or a claim was withdrawn.
+    """
+    if isinstance(event, WithDeadlines.DeadlineSet):
+        return event.deadline.action == Action.INVITE
+    return isinstance(event, DlaToPipTransition.Event)
+
+
+def transition_updates(event: JourneyAggregate.Event) -> dict[str, Any]:
     """The fields an event changes, by the names the case and the section share."""
     T = DlaToPipTransition  # noqa: N806 (a short alias for the event classes)
+    if isinstance(event, WithDeadlines.DeadlineSet):
+        return {"invite_on": event.deadline.fires_on} if concerns_transition(event) else {}
     if isinstance(event, T.Started):
         plan = DLA_PIP_INVITATION_DATE.outcome_of(event.invitation_plan)
         return {
@@ -108,6 +120,8 @@ def transition_updates(event: DlaToPipTransition.Event) -> dict[str, Any]:
             "restarted_on": None,
             "unpaid_from": None,
             "unpaid_to": None,
+            "dla_reinstated_on": None,
+            "dla_arrears_from": None,
         }
     if isinstance(event, T.DlaTerminated):
         return {**_stage(TransitionStage.DLA_ENDED_NO_CLAIM), "dla_ends_on": event.effective_date}
@@ -126,22 +140,37 @@ def transition_updates(event: DlaToPipTransition.Event) -> dict[str, Any]:
             "dla_ends_on": None,
             "pip_starts_on": None,
             "dla_end_basis": None,
+            "dla_reinstated_on": event.effective_date,
+            "dla_arrears_from": event.arrears_from,
         }
     if isinstance(event, T.NewAppointeeAppointed | T.AppointeeNotNeeded):
-        return {"appointee_needed": False}
+        return {"appointee_settled_on": event.effective_date}
     if isinstance(event, T.Closed):
         return _stage(TransitionStage.CLOSED)
     return {}
 
 
 def apply_updates(model: ModelT, updates: dict[str, Any]) -> ModelT:
-    """The model with the updates to the fields it has (others belong to the other view)."""
+    """The model with the updates to the fields it has (others belong to the other view).
+
+    `appointee_needed` follows from the other fields, as the journey's own property does:
+    a DLA appointee acted, nobody was appointed for PIP (nor noted as not needed), and the
+    journey goes on (a reinstatement after DLA ended brings the need back).
+    """
     fields = type(model).model_fields
-    return model.model_copy(update={k: v for k, v in updates.items() if k in fields})
+    changed = model.model_copy(update={k: v for k, v in updates.items() if k in fields})
+    if "appointee_needed" not in fields:
+        return changed
+    needed = (
+        bool(getattr(changed, "had_dla_appointee", False))
+        and getattr(changed, "appointee_settled_on", None) is None
+        and getattr(changed, "stage", None) not in _OVER
+    )
+    return changed.model_copy(update={"appointee_needed": needed})
 
 
 def fold_case(
-    case: TransitionCase | None, event: DlaToPipTransition.Event, position: int
+    case: TransitionCase | None, event: JourneyAggregate.Event, position: int
 ) -> TransitionCase | None:
     """The case after one event of its transition (None until the transition's start)."""
     if isinstance(event, DlaToPipTransition.Started):
@@ -170,7 +199,7 @@ class TransitionProjection(Projection):
         for logged in events:
             owner_of(logged, batch)  # remembers whose transition a Started event opens
             event = logged.event
-            if not isinstance(event, DlaToPipTransition.Event):
+            if not concerns_transition(event):
                 continue
             case = fold_case(batch.transition_case(event.originator_id), event, logged.position)
             if case is not None:
@@ -210,14 +239,13 @@ def worklist_item(case: TransitionCase, worklist: TransitionWorklist) -> Transit
     """The case as an item of a worklist: its due date and what needs doing."""
     invite_on, window, appointee, review = worklist_columns(case)
     if worklist is TransitionWorklist.INVITATIONS_DUE:
-        due, detail = (
-            invite_on,
-            (
-                "In hospital on the 16th birthday: invite when discharged"
-                if case.stage == TransitionStage.INVITATION_DEFERRED.value
-                else f"PIP invitation due on {long_date(case.invite_on)}"
-            ),
-        )
+        due, detail = invite_on, f"PIP invitation due on {long_date(case.invite_on)}"
+        if case.stage == TransitionStage.INVITATION_DEFERRED.value:
+            detail = (
+                f"Left hospital on {long_date(case.hospital_discharged_on)}: {detail}"
+                if case.hospital_discharged_on is not None
+                else "In hospital on the 16th birthday: invite when discharged"
+            )
     elif worklist is TransitionWorklist.AGE_REVIEWS_DUE:
         ages = ", ".join(str(r.age) for r in case.reviews_due)
         due, detail = review, f"DLA award review due (age {ages})"

@@ -65,7 +65,7 @@ class WorklistProjection(Projection):
 
     def _item_for(self, event: Claim.Event, claim: ClaimOwner) -> WorklistItem | None:
         targets = self.targets
-        if isinstance(event, Claim.QuestionnaireIssued):
+        if isinstance(event, Claim.QuestionnaireIssued | Claim.GoodReasonAccepted):
             return self._item(
                 event,
                 claim,

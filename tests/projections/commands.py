@@ -1,4 +1,9 @@
-"""Generated command sequences for the projection properties: every kind of event, any order."""
+"""Generated command sequences for the projection properties: every kind of event, any order.
+
+Besides adults' claims, young people on child DLA move to PIP: their transitions start with
+birthdays close to the simulated today, deadline runs move the clock on, and their PIP
+claims join the claim commands (good reasons accepted included).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,19 @@ from uuid import UUID
 from hypothesis import strategies as st
 
 from adapters.bootstrap import Journeys
-from domain.claim import Award, Claim, ClaimStatus, DisputeStage, RatesOverride
+from domain.claim import (
+    Award,
+    Claim,
+    ClaimStatus,
+    DisallowanceGrounds,
+    DisputeStage,
+    RatesOverride,
+)
 from domain.errors import DomainError
 from domain.periods import add_calendar_months
+from domain.rules.dla_child import DisablingCondition
 from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVITIES, Rate
+from domain.transition import TransitionStage
 from domain.values import (
     Actor,
     Appointee,
@@ -22,6 +36,7 @@ from domain.values import (
     ClaimChannel,
     ContactChannel,
     ContactPreferences,
+    Region,
     SupportDuration,
     SupportMarker,
     SupportNeed,
@@ -48,6 +63,7 @@ CLAIM_COMMANDS = (
     "revise_during_appeal",
     "record_appeal_outcome",
     "uprate_award",
+    "accept_good_reason",
 )
 CUSTOMER_COMMANDS = (
     "add_support_marker",
@@ -57,6 +73,14 @@ CUSTOMER_COMMANDS = (
     "end_appointee",
     "change_contact_preferences",
     "notify_death",
+)
+TRANSITION_COMMANDS = (
+    "record_hospital_admission",
+    "record_hospital_discharge",
+    "appoint_pip_appointee",
+    "record_appointee_not_needed",
+    "complete_age_review",
+    "claim_pip",
 )
 
 rates = st.sampled_from(list(Rate))
@@ -83,6 +107,12 @@ def applicable(claim: Claim) -> list[str]:
         options += ["request_reconsideration", "request_reconsideration"]
         if claim.statement_of_reasons_requested_on is None:
             options.append("request_statement_of_reasons")
+    if (
+        status is ClaimStatus.DISALLOWED
+        and claim.disallowance_grounds is DisallowanceGrounds.QUESTIONNAIRE_NOT_RETURNED
+        and dispute is DisputeStage.NONE
+    ):
+        options += ["accept_good_reason"] * 3
     if dispute is DisputeStage.RECONSIDERATION_REQUESTED:
         options.append("decide_reconsideration")
     if dispute is DisputeStage.RECONSIDERED:
@@ -105,6 +135,8 @@ class Driver:
     data: st.DataObject
     customers: list[UUID] = field(default_factory=list)
     claims: list[UUID] = field(default_factory=list)
+    young_people: list[UUID] = field(default_factory=list)
+    transition_claims: list[UUID] = field(default_factory=list)
     done: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     _serial: int = 0
@@ -144,11 +176,15 @@ class Driver:
 
     def step(self) -> None:
         """One generated step: a command, or the clock moving on."""
-        kinds = ["claim"] * 8 + ["advance", "customer"]
+        kinds = ["claim"] * 8 + ["advance", "customer", "deadlines"]
         if len(self.customers) < 2:
             kinds += ["register", "start_claim"]
         elif len(self.claims) < 4:
             kinds.append("start_claim")
+        if len(self.young_people) < 2:
+            kinds += ["young_person"] * 3
+        if self.young_people:
+            kinds += ["transition", "transition", "deadlines"]
         kind = self.data.draw(st.sampled_from(kinds))
         if not self.customers:
             kind = "register"
@@ -156,8 +192,16 @@ class Driver:
             kind = "start_claim"
         if kind == "register":
             self.register()
+        elif kind == "young_person":
+            self.young_person()
+        elif kind == "transition":
+            self.transition_command()
         elif kind == "advance":
             self.clock.advance(timedelta(days=self.data.draw(st.sampled_from([1, 3, 7, 10, 40]))))
+        elif kind == "deadlines":
+            # The overnight run: the clock moves on (or not), every deadline due by then fires.
+            self.clock.advance(timedelta(days=self.data.draw(st.sampled_from([0, 1, 7, 14, 29]))))
+            self.system.deadlines.run_due()
         elif kind == "start_claim":
             self.start_claim()
         elif kind == "customer":
@@ -209,6 +253,177 @@ class Driver:
         )
         if recorded is not None:
             self.claims.append(recorded.id)
+
+    def young_person(self) -> None:
+        """A child DLA recipient turning 16 (or 14, for the age review) soon, or just 16."""
+        app = self.system.application
+        today = self.clock.today()
+        age, days = self.data.draw(
+            # Mostly 16 already (invited at the next run) or soon; 70 days ahead, Northern
+            # Ireland's letter at 15 years and 10 months is still to come.
+            st.sampled_from([(16, -20), (16, -3), (16, -3), (16, 3), (16, 12), (16, 70), (14, 5)]),
+            label="birthday",
+        )
+        birthday = today + timedelta(days=days)
+        if (birthday.month, birthday.day) == (2, 29):
+            birthday -= timedelta(days=1)
+        born = birthday.replace(year=birthday.year - age)
+        self._serial += 1
+        registered = self.attempt(
+            "register_customer",
+            lambda: app.register_customer(
+                nino=f"AB{self._serial:06d}C", name="Jo Young", date_of_birth=born
+            ),
+        )
+        if registered is None:
+            return
+        customer_id = registered.id
+        self.customers.append(customer_id)
+        if self.data.draw(st.booleans(), label="DLA appointee"):
+            self.attempt(
+                "appoint",
+                lambda: app.appoint(
+                    customer_id, Appointee(name="Pat Young", relationship="mother"), today
+                ),
+            )
+        special_rules = not self.draw_int(0, 3)
+        dla_from = born + timedelta(days=self.draw_int(400, 3000))
+        ends_on = today + timedelta(days=self.draw_int(150, 400)) if special_rules else None
+        dla = self.attempt(
+            "start_claim",
+            lambda: app.start_claim(
+                customer_id=customer_id,
+                benefit=BenefitType.DLA,
+                channel=ClaimChannel.POST,
+                claimant_role=ClaimantRole.APPOINTEE,
+                claim_date=dla_from,
+            ),
+        )
+        if dla is None:
+            return
+        dla_id = dla.id
+        self.attempt(
+            "decide_entitlement",
+            lambda: app.decide_entitlement(
+                dla_id,
+                decided_on=dla_from + timedelta(days=30),
+                entitled=True,
+                reason="care needs",
+                decision_maker=DECISION_MAKER,
+                starts_on=dla_from,
+                ends_on=ends_on,
+            ),
+        )
+        condition = self.data.draw(st.sampled_from(list(DisablingCondition)))
+        region = self.data.draw(
+            st.sampled_from([Region.GREAT_BRITAIN] * 3 + [Region.NORTHERN_IRELAND])
+        )
+        weekly = self.data.draw(st.sampled_from([2920, 7390, 18435]))
+        started = self.attempt(
+            "start_transition",
+            lambda: app.start_transition(
+                customer_id,
+                dla_claim_id=dla_id,
+                dla_weekly_pence=weekly,
+                special_rules=special_rules,
+                condition=condition,
+                region=region,
+            ),
+        )
+        if started is not None:
+            self.young_people.append(customer_id)
+
+    def transition_options(self, customer_id: UUID) -> list[str]:
+        """The transition commands that fit the journey's stage."""
+        transition = self.system.application.transition(customer_id)
+        stage = transition.stage
+        options: list[str] = []
+        if stage in {TransitionStage.AWAITING_INVITATION, TransitionStage.INVITATION_DEFERRED}:
+            in_hospital = (
+                transition.hospital_admitted_on is not None
+                and transition.hospital_discharged_on is None
+            )
+            options.append(
+                "record_hospital_discharge" if in_hospital else "record_hospital_admission"
+            )
+        if transition.appointee_needed:
+            options += ["appoint_pip_appointee", "record_appointee_not_needed"]
+        if transition.reviews_due:
+            options.append("complete_age_review")
+        if stage in {
+            TransitionStage.INVITED,
+            TransitionStage.DLA_SUSPENDED,
+            TransitionStage.AWAITING_INVITATION,
+            TransitionStage.INVITATION_DEFERRED,
+        }:
+            options += ["claim_pip"] * 2
+        if transition.pip_claim_id is not None:
+            options += ["pip_claim_step"] * 4  # on to the decision that sets DLA's end
+        return options
+
+    def transition_command(self) -> None:
+        app = self.system.application
+        customer_id = self.data.draw(st.sampled_from(self.young_people))
+        options = self.transition_options(customer_id)
+        if options and self.draw_int(0, 7):
+            name = self.data.draw(st.sampled_from(options))
+        else:
+            name = self.data.draw(st.sampled_from(TRANSITION_COMMANDS))
+        if name == "pip_claim_step":
+            self.claim_command(app.transition(customer_id).pip_claim_id)
+            return
+        when = self.recent()
+        command: Callable[[], Recorded]
+        if name == "record_hospital_admission":
+
+            def command() -> Recorded:
+                return app.record_hospital_admission(customer_id, when)
+
+        elif name == "record_hospital_discharge":
+
+            def command() -> Recorded:
+                return app.record_hospital_discharge(customer_id, when)
+
+        elif name == "appoint_pip_appointee":
+
+            def command() -> Recorded:
+                return app.appoint_pip_appointee(
+                    customer_id, Appointee(name="Sam Young", relationship="brother"), when
+                )
+
+        elif name == "record_appointee_not_needed":
+            reason = self.data.draw(st.sampled_from(["will deal with PIP alone", " "]))
+
+            def command() -> Recorded:
+                return app.record_appointee_not_needed(customer_id, reason, when)
+
+        elif name == "complete_age_review":
+            age = self.data.draw(st.sampled_from([14, 14, 7]))
+
+            def command() -> Recorded:
+                return app.complete_age_review(
+                    customer_id, age=age, completed_on=when, outcome="award continues"
+                )
+
+        else:
+            assert name == "claim_pip"
+            role = self.data.draw(
+                st.sampled_from([ClaimantRole.CUSTOMER] * 3 + [ClaimantRole.APPOINTEE])
+            )
+
+            def command() -> Recorded:
+                return app.start_claim(
+                    customer_id=customer_id,
+                    benefit=BenefitType.PIP,
+                    channel=ClaimChannel.PHONE,
+                    claimant_role=role,
+                    claim_date=when,
+                )
+
+        recorded = self.attempt(name, command)
+        if name == "claim_pip" and recorded is not None:
+            self.claims.append(recorded.id)
+            self.transition_claims.append(recorded.id)
 
     def customer_command(self) -> None:
         app = self.system.application
@@ -269,9 +484,11 @@ class Driver:
 
         self.attempt(name, command)
 
-    def claim_command(self) -> None:
+    def claim_command(self, claim_id: UUID | None = None) -> None:
         app = self.system.application
-        claim_id = self.data.draw(st.sampled_from(self.claims))
+        if claim_id is None:
+            # The transitions' PIP claims come up more often: their decisions set DLA's end.
+            claim_id = self.data.draw(st.sampled_from(self.claims + self.transition_claims * 2))
         claim = app.claim(claim_id)
         options = applicable(claim)
         if len(options) > 1 and "withdraw_claim" in options and self.draw_int(0, 9):
@@ -316,8 +533,12 @@ class Driver:
                 )
 
         elif name == "decide_pip_award":
-            starts_on = claim.claim_date + timedelta(days=self.draw_int(0, 10))
-            ends_on = add_calendar_months(starts_on, self.data.draw(st.sampled_from([2, 24, 60])))
+            # In a transition PIP starts when the rule says (any other date is refused).
+            first_day = claim.claim_date + timedelta(days=self.draw_int(0, 10))
+            ends_on = add_calendar_months(first_day, self.data.draw(st.sampled_from([2, 24, 60])))
+            starts_on: date | None = first_day
+            if claim.transition_id is not None and self.draw_int(0, 5):
+                starts_on = None
             override: RatesOverride | None = None
             maker: Actor | None = None
             if not self.draw_int(0, 3):
@@ -421,6 +642,14 @@ class Driver:
                 def command() -> Recorded:
                     report = self.system.uprating.uprate_all(on)
                     return Recorded(claim_id, report.last_position)
+
+        elif name == "accept_good_reason":
+            reason = self.data.draw(st.sampled_from(["was in hospital", "was in hospital", " "]))
+
+            def command() -> Recorded:
+                return app.accept_good_reason(
+                    claim_id, accepted_on=when, reason=reason, decision_maker=DECISION_MAKER
+                )
 
         else:
             assert name == "record_appeal_outcome"

@@ -20,6 +20,7 @@ from adapters.views.sqlite import SQLiteViewStore
 from domain.claim import Claim
 from domain.customer import Customer
 from domain.decisions import decisions_in
+from domain.transition import DlaToPipTransition
 from projections.projection import EventLog, LoggedEvent
 from projections.runner import ProjectionRunner
 from projections.store import ViewStore
@@ -138,13 +139,20 @@ class LogFacts:
     decisions: int
     customers: int
     claims: int
+    transitions: int
+
+    @property
+    def owned_aggregates(self) -> int:
+        """Claims and transitions: the aggregates the claim-owner table maps to a customer."""
+        return self.claims + self.transitions
 
 
 def log_facts(system: Journeys, up_to: int | None = None) -> LogFacts:
-    """Count events whose customer is known, decisions, customers and claims up to a position."""
+    """Count events whose customer is known, decisions, customers, claims and transitions."""
     log = system.projections.log
     last = log.last_position() if up_to is None else up_to
     started: set[uuid.UUID] = set()
+    transitions: set[uuid.UUID] = set()
     with_customer = decisions = customers = 0
     after = 0
     while after < last:
@@ -157,13 +165,19 @@ def log_facts(system: Journeys, up_to: int | None = None) -> LogFacts:
             event = logged.event
             if isinstance(event, Claim.Started):
                 started.add(event.originator_id)
-            known = isinstance(event, Customer.Event) or event.originator_id in started
+            if isinstance(event, DlaToPipTransition.Started):
+                transitions.add(event.originator_id)
+            known = (
+                isinstance(event, Customer.Event)
+                or event.originator_id in started
+                or event.originator_id in transitions
+            )
             if known:
                 with_customer += 1
                 decisions += len(list(decisions_in(event)))
             customers += isinstance(event, Customer.Registered)
         after = page[-1].position
-    return LogFacts(last, with_customer, decisions, customers, len(started))
+    return LogFacts(last, with_customer, decisions, customers, len(started), len(transitions))
 
 
 def populate(system: Journeys, clock: SimulatedClock, customers: int, seed: int) -> int:

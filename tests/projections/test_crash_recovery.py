@@ -164,7 +164,7 @@ def assert_views_are_complete(system: Journeys) -> None:
     assert len(views["view_timeline"]) == facts.events_with_customer
     assert len(views["view_ledger"]) == facts.decisions
     assert len(views["view_self_service"]) == facts.customers
-    assert len(views["view_claim_owner"]) == facts.claims
+    assert len(views["view_claim_owner"]) == facts.owned_aggregates
     with fresh_view_store(system.settings) as fresh:
         rebuild_everything(system, fresh)
         assert dump_views(fresh) == views

@@ -126,7 +126,8 @@ def test_rebuild_of_an_unknown_projection_names_it_and_exits_non_zero(
     assert result.exit_code == 2, result.output
     assert "Invalid value for NAME" in result.output
     assert "no projection named 'ledger'" in result.output
-    assert "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions" in result.output
+    known = "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions"
+    assert known in result.output
     assert "events/second" not in result.output
     assert dump_views(journeys.views) == before
     assert positions(journeys.views) == dict.fromkeys(PROJECTIONS, last)

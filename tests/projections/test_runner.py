@@ -97,5 +97,6 @@ def test_rebuilding_an_unknown_projection_names_it_and_changes_nothing(
     before = dump_views(journeys.views)
     with pytest.raises(UnknownProjection, match="no projection named 'ledger'") as raised:
         journeys.projections.rebuild("ledger")
-    assert "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions" in str(raised.value)
+    known = "known: self_service, timeline, worklists, decision_ledger, deadlines, transitions"
+    assert known in str(raised.value)
     assert dump_views(journeys.views) == before
