@@ -6,11 +6,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from domain.errors import ClaimHistoryInconsistent
 from domain.values import Actor, EventRef
+
+_T = TypeVar("_T")
+
+
+def known(value: _T | None, what: str, whose: str) -> _T:
+    """A fact an aggregate's history guarantees at its stage; absent means corrupt history."""
+    if value is None:
+        raise ClaimHistoryInconsistent(f"the {whose}'s history has no {what} at this stage")
+    return value
+
 
 # The service layer sets this from its injectable clock so that replays, tests and the
 # synthetic demo record deterministic times; outside a service call it is the wall clock.

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.aggregate import JourneyAggregate
+from domain.aggregate import JourneyAggregate, known
 from domain.decisions import Decision, Override
 from domain.errors import (
     AppealNeedsReconsideration,
@@ -22,7 +22,6 @@ from domain.errors import (
     AwardNotEntitled,
     AwardNotStarted,
     ClaimAlreadyDecided,
-    ClaimHistoryInconsistent,
     ClaimNotOpen,
     ClaimWithdrawn,
     DomainError,
@@ -72,10 +71,7 @@ _T = TypeVar("_T")
 
 
 def _known(value: _T | None, what: str) -> _T:
-    """A value the claim's history guarantees at this stage; absent means corrupt history."""
-    if value is None:
-        raise ClaimHistoryInconsistent(f"the claim's history has no {what} at this stage")
-    return value
+    return known(value, what, "claim")
 
 
 def _refuse_end_before_start(starts_on: date | None, ends_on: date | None) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 from pydantic import Field
 
+from domain.aggregate import known
 from domain.deadlines import Deadline, WithDeadlines
 from domain.decisions import Decision
 from domain.errors import (
@@ -69,10 +70,7 @@ _T = TypeVar("_T")
 
 
 def _known(value: _T | None, what: str) -> _T:
-    """A fact the journey's history guarantees at this stage; absent means corrupt history."""
-    if value is None:
-        raise ClaimHistoryInconsistent(f"the transition's history has no {what} at this stage")
-    return value
+    return known(value, what, "transition")
 
 
 # A scope guard, not a benefit rule: someone who started on DLA as a child but is 18 or
