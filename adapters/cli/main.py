@@ -180,7 +180,7 @@ def _build_views(system: Journeys, simulated_until: date) -> None:
     console.print(
         f"Views brought up to date: {read} events in {seconds:.1f} s = "
         f"[bold]{read / seconds if seconds else 0:.0f} events/second[/bold] "
-        "(self-service, timeline, worklists, decision ledger)."
+        f"({', '.join(name.replace('_', ' ') for name in runner.projections)})."
     )
     worklists = Table(title=f"Caseworker worklists on {simulated_until.isoformat()}")
     for column in ("Worklist", "Claims", "Overdue"):
