@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -78,16 +78,12 @@ class JourneysApplication(DlaToPipUseCases):
         """Appoint someone to act for the customer (from 16, also for a transition's PIP claim)."""
         self._happened(effective_date=effective)
 
-        def command(fresh: bool) -> Sequence[JourneyAggregate]:
-            customer = self._load(customer_id, Customer, fresh=fresh)
+        def change(customer: Customer, transition: DlaToPipTransition | None) -> None:
             customer.appoint(appointee, effective)
-            transition = self._transition_of(customer_id, fresh)
-            if transition is None:
-                return (customer,)
-            transition.new_appointee_appointed(effective)
-            return (customer, transition)
+            if transition is not None:
+                transition.new_appointee_appointed(effective)
 
-        return Recorded(customer_id, self._save_with_retries(customer_id, command))
+        return self._change_in_journey(customer_id, Customer, change)
 
     def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> Recorded:
         """End the current appointment."""
@@ -119,16 +115,12 @@ class JourneysApplication(DlaToPipUseCases):
         """Record the customer's death; any DLA to PIP transition stops with it."""
         today = self.clock.today()
 
-        def command(fresh: bool) -> Sequence[JourneyAggregate]:
-            customer = self._load(customer_id, Customer, fresh=fresh)
+        def change(customer: Customer, transition: DlaToPipTransition | None) -> None:
             customer.notify_death(date_of_death, reference, today)
-            transition = self._transition_of(customer_id, fresh)
-            if transition is None:
-                return (customer,)
-            transition.close_on_death(date_of_death, today)
-            return (customer, transition)
+            if transition is not None:
+                transition.close_on_death(date_of_death, today)
 
-        return Recorded(customer_id, self._save_with_retries(customer_id, command))
+        return self._change_in_journey(customer_id, Customer, change)
 
     # -- claims -------------------------------------------------------------------------
 
@@ -197,7 +189,7 @@ class JourneysApplication(DlaToPipUseCases):
             if transition is not None and transition.plans_dla_end_for(claim.id):
                 self._end_dla_on_negative_determination(claim, transition, today)
 
-        return self._change_claim_in_journey(claim_id, change)
+        return self._change_in_journey(claim_id, Claim, change)
 
     def accept_good_reason(
         self, claim_id: UUID, *, accepted_on: date, reason: str, decision_maker: Actor
@@ -211,22 +203,7 @@ class JourneysApplication(DlaToPipUseCases):
             if transition is not None:
                 transition.good_reason_accepted(claim.id, accepted_on, today)
 
-        return self._change_claim_in_journey(claim_id, change)
-
-    def _change_claim_in_journey(
-        self,
-        claim_id: UUID,
-        change: Callable[[Claim, DlaToPipTransition | None], None],
-    ) -> Recorded:
-        """Change a claim and, when it was made in a transition, the transition with it."""
-
-        def command(fresh: bool) -> Sequence[JourneyAggregate]:
-            claim = self._load(claim_id, Claim, fresh=fresh)
-            transition = self._claim_transition(claim, fresh)
-            change(claim, transition)
-            return (claim,) if transition is None else (claim, transition)
-
-        return Recorded(claim_id, self._save_with_retries(claim_id, command))
+        return self._change_in_journey(claim_id, Claim, change)
 
     def record_assessment(
         self,
@@ -262,12 +239,12 @@ class JourneysApplication(DlaToPipUseCases):
         self._happened(decided_on=decided_on)
 
         def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
-            start, record_dla_end = starts_on, None
+            dla_end = None
             if transition is not None and transition.plans_dla_end_for(claim.id):
                 _, daily_living, mobility = claim.award_rates(
                     decided_on=decided_on, decision_maker=decision_maker, override=override
                 )
-                start, record_dla_end = self._end_dla_on_pip_decision(
+                dla_end = self._dla_end_on_pip_decision(
                     claim,
                     transition,
                     decided_on=decided_on,
@@ -276,15 +253,15 @@ class JourneysApplication(DlaToPipUseCases):
                 )
             claim.decide_pip_award(
                 decided_on=decided_on,
-                starts_on=start,
+                starts_on=dla_end.outcome.pip_starts_on if dla_end is not None else starts_on,
                 ends_on=ends_on,
                 decision_maker=decision_maker,
                 override=override,
             )
-            if record_dla_end is not None:
-                record_dla_end()
+            if transition is not None and dla_end is not None:
+                transition.record_dla_end(claim.id, decided_on, dla_end, self.clock.today())
 
-        return self._change_claim_in_journey(claim_id, change)
+        return self._change_in_journey(claim_id, Claim, change)
 
     def decide_entitlement(
         self,
@@ -321,7 +298,7 @@ class JourneysApplication(DlaToPipUseCases):
             if transition is not None:
                 transition.pip_claim_withdrawn(claim.id, withdrawn_on, today)
 
-        return self._change_claim_in_journey(claim_id, change)
+        return self._change_in_journey(claim_id, Claim, change)
 
     def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> Recorded:
         """Ask for written reasons for the decision."""

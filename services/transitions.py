@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
-from domain.aggregate import JourneyAggregate
-from domain.claim import Claim, ClaimStatus
+from domain.aggregate import JourneyAggregate, known
+from domain.claim import Claim
 from domain.customer import Customer
 from domain.deadlines import WithDeadlines
 from domain.errors import NotAChildDlaRecipient, PipStartDoesNotFollowDla
 from domain.rules.dla_child import DisablingCondition
-from domain.rules.dla_to_pip import Determination
+from domain.rules.dla_to_pip import Determination, DlaEnd
+from domain.rules.framework import Decided
 from domain.rules.pip_assessment import Rate
 from domain.rules.pip_rates import weekly_total_pence
 from domain.transition import ChildDlaAward, DlaToPipTransition, transition_id_for
 from domain.values import Appointee, BenefitType, EventRef, Region
 from services.base import NOTHING_STORED, JourneysBase, Recorded
 from services.errors import NotFound, TransitionAlreadyStarted
+
+JourneyT = TypeVar("JourneyT", Customer, Claim)
 
 
 class DlaToPipUseCases(JourneysBase):
@@ -163,13 +167,31 @@ class DlaToPipUseCases(JourneysBase):
     def _transition_of(self, customer_id: UUID, fresh: bool) -> DlaToPipTransition | None:
         return self._load_if_any(transition_id_for(customer_id), DlaToPipTransition, fresh=fresh)
 
-    def _claim_transition(self, claim: Claim, fresh: bool) -> DlaToPipTransition | None:
-        """The transition a PIP claim was made in, if any."""
-        if claim.transition_id is None:
+    def _journey_of(self, aggregate: Customer | Claim, fresh: bool) -> DlaToPipTransition | None:
+        """The transition a customer is making, or a PIP claim was made in, if any."""
+        if isinstance(aggregate, Customer):
+            return self._transition_of(aggregate.id, fresh)
+        if aggregate.transition_id is None:
             return None
-        return self._load(claim.transition_id, DlaToPipTransition, fresh=fresh)
+        return self._load(aggregate.transition_id, DlaToPipTransition, fresh=fresh)
 
-    def _end_dla_on_pip_decision(
+    def _change_in_journey(
+        self,
+        aggregate_id: UUID,
+        kind: type[JourneyT],
+        change: Callable[[JourneyT, DlaToPipTransition | None], None],
+    ) -> Recorded:
+        """Change a customer or claim and, when it is in a transition, the transition with it."""
+
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            aggregate = self._load(aggregate_id, kind, fresh=fresh)
+            transition = self._journey_of(aggregate, fresh)
+            change(aggregate, transition)
+            return (aggregate,) if transition is None else (aggregate, transition)
+
+        return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
+
+    def _dla_end_on_pip_decision(
         self,
         claim: Claim,
         transition: DlaToPipTransition,
@@ -177,11 +199,8 @@ class DlaToPipUseCases(JourneysBase):
         decided_on: date,
         rates: tuple[Rate, Rate],
         starts_on: date | None,
-    ) -> tuple[date | None, Callable[[], None]]:
-        """PIP's start date the rule gives, and the step that records DLA's end after the award.
-
-        A start date given by the caller must be the one the rule gives.
-        """
+    ) -> Decided[DlaEnd]:
+        """DLA's end (and PIP's start) the rule gives; a start given by the caller must match."""
         daily_living, mobility = rates
         awarded = daily_living is not Rate.NONE or mobility is not Rate.NONE
         decided = transition.dla_end_on_determination(
@@ -199,21 +218,16 @@ class DlaToPipUseCases(JourneysBase):
                 f"as {decided.outcome.dla_ends_on.isoformat()}, so PIP starts on "
                 f"{pip_starts_on.isoformat() if pip_starts_on else 'no date'}"
             )
-        today = self.clock.today()
-        return pip_starts_on, lambda: transition.record_dla_end(
-            claim.id, decided_on, decided, today
-        )
+        return decided
 
     def _end_dla_on_negative_determination(
         self, claim: Claim, transition: DlaToPipTransition, decided_on: date
     ) -> None:
-        if claim.status is not ClaimStatus.DISALLOWED or claim.decision_event is None:
-            return
         decided = transition.dla_end_on_determination(
             determination=Determination.NEGATIVE_DETERMINATION,
             decided_on=decided_on,
             pip_awarded=False,
             pip_weekly_pence=None,
-            claim_event=claim.decision_event,
+            claim_event=known(claim.decision_event, "decision event", "claim"),
         )
         transition.record_dla_end(claim.id, decided_on, decided, self.clock.today())
