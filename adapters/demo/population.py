@@ -354,7 +354,10 @@ class Population:
 
     def _start_pip(self, customer_id: UUID) -> Generator[datetime, None, UUID]:
         yield self._later(0, 3)
-        role = self.rng.choices(list(ClaimantRole), (85, 10, 5))[0]
+        return self._claim_pip(customer_id, self.rng.choices(list(ClaimantRole), (85, 10, 5))[0])
+
+    def _claim_pip(self, customer_id: UUID, role: ClaimantRole = ClaimantRole.CUSTOMER) -> UUID:
+        """A PIP claim made today by a channel drawn at random."""
         return self.application.start_claim(
             customer_id=customer_id,
             benefit=BenefitType.PIP,
@@ -623,17 +626,6 @@ class Population:
         invite_on = self.application.transition(customer_id).plan.invite_on
         yield self._after(max(invite_on, self._today()), 1, 20)
 
-    def _claim_pip_in_transition(
-        self, customer_id: UUID, role: ClaimantRole = ClaimantRole.CUSTOMER
-    ) -> UUID:
-        return self.application.start_claim(
-            customer_id=customer_id,
-            benefit=BenefitType.PIP,
-            channel=self.rng.choice(list(ClaimChannel)),
-            claimant_role=role,
-            claim_date=self._today(),
-        ).id
-
     def _transition_pip_decided(
         self, customer_id: UUID, claim_id: UUID, *, issued: bool = False
     ) -> Iterator[datetime]:
@@ -673,7 +665,7 @@ class Population:
         transition = self.application.transition(customer_id)
         if transition.stage is not TransitionStage.INVITED:
             return
-        claim_id = self._claim_pip_in_transition(customer_id)
+        claim_id = self._claim_pip(customer_id)
         yield from self._transition_pip_decided(customer_id, claim_id)
 
     def _dla_pip_late_claim(self, customer_id: UUID) -> Iterator[datetime]:
@@ -688,7 +680,7 @@ class Population:
             or second_claim_by < self._today()
         ):
             return
-        claim_id = self._claim_pip_in_transition(customer_id)
+        claim_id = self._claim_pip(customer_id)
         yield from self._transition_pip_decided(customer_id, claim_id)
 
     def _dla_pip_no_claim(self, customer_id: UUID) -> Iterator[datetime]:
@@ -712,14 +704,14 @@ class Population:
         yield self._later(2, 20)
         if self._stage(customer_id) is not TransitionStage.INVITED:
             return
-        claim_id = self._claim_pip_in_transition(customer_id)
+        claim_id = self._claim_pip(customer_id)
         yield from self._transition_pip_decided(customer_id, claim_id)
 
     def _dla_pip_good_reason(self, customer_id: UUID) -> Iterator[datetime]:
         yield from self._invited(customer_id)
         if self._stage(customer_id) is not TransitionStage.INVITED:
             return
-        claim_id = self._claim_pip_in_transition(customer_id)
+        claim_id = self._claim_pip(customer_id)
         yield self._later(2, 6)
         self.application.issue_questionnaire(claim_id, self._today())
         due_on = self.application.claim(claim_id).questionnaire_due_on
@@ -750,7 +742,7 @@ class Population:
         yield self._later(0, 5)
         if self._stage(customer_id) is not TransitionStage.INVITED:
             return
-        claim_id = self._claim_pip_in_transition(customer_id, ClaimantRole.APPOINTEE)
+        claim_id = self._claim_pip(customer_id, ClaimantRole.APPOINTEE)
         yield from self._transition_pip_decided(customer_id, claim_id)
 
     def _dla_pip_deceased(self, customer_id: UUID) -> Iterator[datetime]:
