@@ -16,6 +16,7 @@ from adapters.uprating.postgres import PostgresAwardIndex, PostgresCopyWriter
 from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
 from adapters.views.sqlite import SQLiteViewStore
+from projections.case_items import CaseItemProjection
 from projections.deadlines import DeadlineProjection
 from projections.ledger import DecisionLedgerProjection
 from projections.runner import ProjectionRunner
@@ -162,6 +163,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
             DecisionLedgerProjection(),
             DeadlineProjection(),
             TransitionProjection(),
+            CaseItemProjection(),
         ],
         batch_size=settings.projection_batch_size,
         poll_interval=settings.projection_poll_seconds,

@@ -366,6 +366,62 @@ class LedgerQuery(ReadModel):
     automated: bool | None = None
 
 
+# -- case items: Special Rules cases, contacts and safeguarding (caseworker) -------------------
+
+
+class CaseItemKind(Enum):
+    """What a caseworker case item is about; each kind is one worklist."""
+
+    SPECIAL_RULES = "special_rules"
+    CONTACT = "contact"
+    CONCERN = "concern"
+    SIX_POINT_PLAN = "six_point_plan"
+    LUMP_SUM = "lump_sum"
+    SERIOUS_CASE = "serious_case"
+
+
+class CaseItem(ReadModel):
+    """One thing a caseworker must see or act on; never shown to the customer."""
+
+    item_id: UUID
+    kind: CaseItemKind
+    customer_id: UUID | None = Field(description="None for a concern about a policy")
+    status: str
+    open: bool = Field(description="still on its worklist")
+    opened_on: date
+    due_on: date | None = None
+    at_risk_from: date | None = Field(
+        default=None, description="from this day an open item is at risk of missing due_on"
+    )
+    owner: str | None = None
+    title: str = Field(description="one caseworker-facing line")
+    details: dict[str, Any] = Field(default_factory=dict)
+    closed_on: date | None = None
+    updated_position: int = Field(description="the log position that last changed it")
+
+    def at_risk(self, today: date) -> bool:
+        """Open, not yet overdue, and on or after the day it counts as at risk."""
+        return (
+            self.open
+            and self.at_risk_from is not None
+            and self.at_risk_from <= today
+            and not self.overdue(today)
+        )
+
+    def overdue(self, today: date) -> bool:
+        """Open and past its due date."""
+        return self.open and self.due_on is not None and self.due_on < today
+
+
+class CaseItemQuery(ReadModel):
+    """Which case items to list; unset fields match everything."""
+
+    kind: CaseItemKind | None = None
+    customer_id: UUID | None = None
+    open: bool | None = None
+    due_before: date | None = Field(default=None, description="due_on before this day")
+
+
 class Page(ReadModel):
     """Where a page starts and how long it is."""
 

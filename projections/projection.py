@@ -57,7 +57,11 @@ TRANSITION_OWNER_KIND = "DLA_TO_PIP"
 
 
 def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
-    """The customer an event concerns (other aggregates are looked up by their first event)."""
+    """The customer an event concerns (other aggregates are looked up by their first event).
+
+    The owner table maps each aggregate's id to its customer and its kind: a claim's benefit,
+    DLA_TO_PIP, or the aggregate class's name in capitals for the other journeys.
+    """
     event = logged.event
     if isinstance(event, Customer.Event):
         return event.originator_id
@@ -69,6 +73,14 @@ def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
         owner = ClaimOwner(customer_id=event.customer_id, benefit=TRANSITION_OWNER_KIND)
         batch.record_claim_owner(event.originator_id, owner)
         return event.customer_id
+    if isinstance(event, JourneyAggregate.Created):
+        # Every other journey names its customer in its first event (None: about nobody).
+        customer_id = getattr(event, "customer_id", None)
+        if isinstance(customer_id, UUID):
+            kind = type(event).__qualname__.split(".", 1)[0].upper()
+            batch.record_claim_owner(event.originator_id, ClaimOwner(customer_id, kind))
+            return customer_id
+        return None
     claim = batch.claim_owner(event.originator_id)
     return claim.customer_id if claim is not None else None
 
@@ -79,9 +91,7 @@ def prefetch_owners(events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         {
             logged.event.originator_id
             for logged in events
-            if not isinstance(
-                logged.event, Customer.Event | Claim.Started | DlaToPipTransition.Started
-            )
+            if not isinstance(logged.event, Customer.Event | JourneyAggregate.Created)
         }
     )
 

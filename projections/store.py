@@ -10,6 +10,8 @@ from datetime import date
 from uuid import UUID
 
 from projections.model import (
+    CaseItem,
+    CaseItemQuery,
     DeadlineEntry,
     DeadlineQuery,
     DeadlineStatus,
@@ -107,6 +109,14 @@ class ViewBatch(ABC):
         """Store a transition's case (its worklist columns follow from it)."""
 
     @abstractmethod
+    def case_item(self, item_id: UUID) -> CaseItem | None:
+        """A case item as this batch last put it, else as stored."""
+
+    @abstractmethod
+    def put_case_item(self, item: CaseItem) -> None:
+        """Store a case item (replacing the one with its id)."""
+
+    @abstractmethod
     def advance_to(self, position: int) -> None:
         """Set the position this batch brings the projection to."""
 
@@ -174,6 +184,14 @@ class ViewStore(ABC):
         self, worklist: TransitionWorklist, due_before: date | None, page: Page
     ) -> tuple[list[TransitionWorklistItem], int]:
         """A page of a transition worklist ordered by due date, and how many items match."""
+
+    @abstractmethod
+    def read_case_item(self, item_id: UUID) -> CaseItem | None:
+        """One case item."""
+
+    @abstractmethod
+    def read_case_items(self, query: CaseItemQuery, page: Page) -> tuple[list[CaseItem], int]:
+        """A page of case items by (due_on, none last; opened_on; item_id), and the total."""
 
     @abstractmethod
     def count_rows(self, table: str) -> int:

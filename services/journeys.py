@@ -26,12 +26,17 @@ from domain.values import (
 )
 from services.base import Recorded
 from services.errors import CustomerAlreadyRegistered, CustomerNotFound
+from services.contacts import ContactUseCases
+from services.safeguarding import SafeguardingUseCases
+from services.special_rules import SpecialRulesUseCases
 from services.transitions import DlaToPipUseCases
 
 __all__ = ["JourneysApplication", "Recorded"]
 
 
-class JourneysApplication(DlaToPipUseCases):
+class JourneysApplication(
+    SpecialRulesUseCases, SafeguardingUseCases, ContactUseCases, DlaToPipUseCases
+):
     """Customers, their claims and their journeys: load, command, save once."""
 
     # The library names an application's tables after this (journeys_events): every

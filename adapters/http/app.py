@@ -12,7 +12,17 @@ from adapters.bootstrap import Journeys, build
 from adapters.http.auth import TokenIssuer
 from adapters.http.errors import install_error_handlers
 from adapters.http.metrics import Metrics
-from adapters.http.routes import auditor, caseworker, customers, operations, transitions
+from adapters.http.routes import (
+    auditor,
+    case_items,
+    caseworker,
+    contacts,
+    customers,
+    operations,
+    safeguarding,
+    special_rules,
+    transitions,
+)
 from services.settings import Settings
 
 TITLE = "Journeys"
@@ -59,7 +69,17 @@ def create_app(
     app.state.metrics = Metrics(journeys.projections)
     app.state.metrics.install(app)
     install_error_handlers(app)
-    for module in (customers, caseworker, transitions, auditor, operations):
+    for module in (
+        customers,
+        caseworker,
+        transitions,
+        special_rules,
+        safeguarding,
+        contacts,
+        case_items,
+        auditor,
+        operations,
+    ):
         app.include_router(module.router)
     return app
 

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from projections.model import (
+    CaseItem,
+    CaseItemQuery,
     DeadlineEntry,
     DeadlineQuery,
     DeadlineStatus,
@@ -39,6 +41,7 @@ TABLES = (
     "view_ledger_outcome",
     "view_deadline",
     "view_transition",
+    "view_case_item",
 )
 
 # Portable types: TEXT for ids, dates (ISO, so they sort) and JSON documents; BIGINT positions.
@@ -88,6 +91,13 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS view_transition_by_customer ON {p}view_transition (customer_id)",
     "CREATE INDEX IF NOT EXISTS view_transition_invite ON {p}view_transition (invite_on)",
     "CREATE INDEX IF NOT EXISTS view_transition_window ON {p}view_transition (window_closes_on)",
+    # due_key is due_on, or a far date when there is none, so items without one sort last.
+    "CREATE TABLE IF NOT EXISTS {p}view_case_item ("
+    " item_id TEXT PRIMARY KEY, kind TEXT NOT NULL, customer_id TEXT, is_open INTEGER NOT NULL,"
+    " due_key TEXT NOT NULL, opened_on TEXT NOT NULL, document TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS view_case_item_worklist ON {p}view_case_item"
+    " (kind, is_open, due_key, opened_on, item_id)",
+    "CREATE INDEX IF NOT EXISTS view_case_item_by_customer ON {p}view_case_item (customer_id)",
 )
 
 
@@ -151,6 +161,18 @@ TRANSITION_COLUMNS: tuple[Column, ...] = (
     ("review_due_on", "TEXT"),
     ("document", "TEXT"),
 )
+
+CASE_ITEM_COLUMNS: tuple[Column, ...] = (
+    ("item_id", "TEXT"),
+    ("kind", "TEXT"),
+    ("customer_id", "TEXT"),
+    ("is_open", "INTEGER"),
+    ("due_key", "TEXT"),
+    ("opened_on", "TEXT"),
+    ("document", "TEXT"),
+)
+NO_DUE_DATE = "9999-12-31"
+"""The due_key of an item without a due date: after every real one."""
 
 KNOWN_OWNERS_LIMIT = 1_000_000
 """Claim owners remembered between batches (a claim's owner never changes)."""
@@ -478,6 +500,42 @@ class SqlViewStore(ViewStore):
             worklist_item(TransitionCase.model_validate_json(row), worklist) for row in rows
         ], total
 
+    def read_case_item(self, item_id: UUID) -> CaseItem | None:
+        """One case item."""
+        with self._reading() as cursor:
+            cursor.execute(
+                self.t("SELECT document FROM {p}view_case_item WHERE item_id = ?"),
+                (str(item_id),),
+            )
+            row = cursor.fetchone()
+        return CaseItem.model_validate_json(row[0]) if row else None
+
+    def read_case_items(self, query: CaseItemQuery, page: Page) -> tuple[list[CaseItem], int]:
+        """Case items matching the query, soonest due first."""
+        where = ["1 = 1"]
+        params: list[Any] = []
+        if query.kind is not None:
+            where.append("kind = ?")
+            params.append(query.kind.value)
+        if query.customer_id is not None:
+            where.append("customer_id = ?")
+            params.append(str(query.customer_id))
+        if query.open is not None:
+            where.append("is_open = ?")
+            params.append(int(query.open))
+        if query.due_before is not None:
+            where.append("due_key < ?")
+            params.append(query.due_before.isoformat())
+        rows, total = self._page(
+            "view_case_item",
+            " AND ".join(where),
+            params,
+            "due_key, opened_on, item_id",
+            "document",
+            page,
+        )
+        return [CaseItem.model_validate_json(row) for row in rows], total
+
     def count_rows(self, table: str) -> int:
         """How many rows a view table holds."""
         if table not in TABLES:
@@ -503,6 +561,8 @@ class SqlViewBatch(ViewBatch):
         self._closed_deadlines: dict[UUID, tuple[DeadlineStatus, date, str | None]] = {}
         self._transitions: dict[UUID, TransitionCase] = {}
         self._stored_transitions: dict[UUID, TransitionCase | None] = {}
+        self._case_items: dict[UUID, CaseItem] = {}
+        self._stored_case_items: dict[UUID, CaseItem | None] = {}
         self._position: int | None = None
 
     def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
@@ -620,6 +680,23 @@ class SqlViewBatch(ViewBatch):
         """Buffer a case."""
         self._transitions[case.transition_id] = case
 
+    def case_item(self, item_id: UUID) -> CaseItem | None:
+        """The item as this batch last put it, else as stored."""
+        if item_id in self._case_items:
+            return self._case_items[item_id]
+        if item_id not in self._stored_case_items:
+            self._cursor.execute(
+                self._store.t("SELECT document FROM {p}view_case_item WHERE item_id = ?"),
+                (str(item_id),),
+            )
+            row = self._cursor.fetchone()
+            self._stored_case_items[item_id] = CaseItem.model_validate_json(row[0]) if row else None
+        return self._stored_case_items[item_id]
+
+    def put_case_item(self, item: CaseItem) -> None:
+        """Buffer an item."""
+        self._case_items[item.item_id] = item
+
     def advance_to(self, position: int) -> None:
         """The position to record with this batch."""
         self._position = position
@@ -666,6 +743,7 @@ class SqlViewBatch(ViewBatch):
         self._flush_ledger()
         self._flush_deadlines()
         self._flush_transitions()
+        self._flush_case_items()
         cursor.execute(
             store.t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
             (self._position, projection),
@@ -778,6 +856,31 @@ class SqlViewBatch(ViewBatch):
             " invite_on = excluded.invite_on, window_closes_on = excluded.window_closes_on,"
             " appointee_due_on = excluded.appointee_due_on,"
             " review_due_on = excluded.review_due_on, document = excluded.document",
+        )
+
+    def _flush_case_items(self) -> None:
+        if not self._case_items:
+            return
+        self._store.insert_rows(
+            self._cursor,
+            "view_case_item",
+            CASE_ITEM_COLUMNS,
+            [
+                (
+                    str(item.item_id),
+                    item.kind.value,
+                    str(item.customer_id) if item.customer_id else None,
+                    int(item.open),
+                    item.due_on.isoformat() if item.due_on else NO_DUE_DATE,
+                    item.opened_on.isoformat(),
+                    item.model_dump_json(),
+                )
+                for item in self._case_items.values()
+            ],
+            "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind,"
+            " customer_id = excluded.customer_id, is_open = excluded.is_open,"
+            " due_key = excluded.due_key, opened_on = excluded.opened_on,"
+            " document = excluded.document",
         )
 
 

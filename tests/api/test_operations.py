@@ -21,6 +21,7 @@ PROJECTIONS = {
     "decision_ledger",
     "deadlines",
     "transitions",
+    "case_items",
 }
 
 

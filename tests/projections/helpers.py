@@ -35,6 +35,7 @@ PROJECTIONS = (
     "decision_ledger",
     "deadlines",
     "transitions",
+    "case_items",
 )
 
 VIEW_TABLES = (
@@ -46,6 +47,7 @@ VIEW_TABLES = (
     "view_claim_owner",
     "view_deadline",
     "view_transition",
+    "view_case_item",
 )
 
 # Every table ordered by its primary key, so that two dumps compare row for row.
@@ -59,6 +61,7 @@ _ORDER_BY = {
     "view_ledger_outcome": "position, idx, field",
     "view_deadline": "deadline_id",
     "view_transition": "transition_id",
+    "view_case_item": "item_id",
 }
 
 Row = tuple[Any, ...]

@@ -80,6 +80,7 @@ def test_status_prints_each_projections_position_and_lag(
         "decision_ledger": (last, last, 0),
         "deadlines": (0, last, last),
         "transitions": (0, last, last),
+        "case_items": (0, last, last),
     }
 
 

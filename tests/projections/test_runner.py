@@ -54,6 +54,7 @@ def test_status_shows_the_lag_before_catching_up_and_none_after(
         "decision_ledger": 5,
         "deadlines": 5,
         "transitions": 5,
+        "case_items": 5,
     }
     journeys.projections.catch_up()
     assert lags(journeys) == dict.fromkeys(PROJECTIONS, 0)
