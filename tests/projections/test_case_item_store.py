@@ -91,9 +91,11 @@ def test_a_closed_item_replaces_the_open_one_and_leaves_the_open_list(
 
     assert journeys.views.read_case_item(opened.item_id) == closed
     open_items, total = journeys.views.read_case_items(CaseItemQuery(open=True), Page())
-    assert open_items == [] and total == 0
+    assert open_items == []
+    assert total == 0
     everything, total = journeys.views.read_case_items(CaseItemQuery(open=False), Page())
-    assert everything == [closed] and total == 1
+    assert everything == [closed]
+    assert total == 1
 
 
 def test_an_item_is_at_risk_from_its_day_until_it_is_overdue_and_never_once_closed() -> None:
@@ -104,8 +106,11 @@ def test_an_item_is_at_risk_from_its_day_until_it_is_overdue_and_never_once_clos
         at_risk_from=date(2026, 12, 3),
     )
     assert not watched.at_risk(date(2026, 12, 2))
-    assert watched.at_risk(date(2026, 12, 3)) and watched.at_risk(date(2026, 12, 4))
+    assert watched.at_risk(date(2026, 12, 3))
+    assert watched.at_risk(date(2026, 12, 4))
     assert not watched.overdue(date(2026, 12, 4))
-    assert watched.overdue(date(2026, 12, 5)) and not watched.at_risk(date(2026, 12, 5))
+    assert watched.overdue(date(2026, 12, 5))
+    assert not watched.at_risk(date(2026, 12, 5))
     done = watched.model_copy(update={"open": False})
-    assert not done.at_risk(date(2026, 12, 4)) and not done.overdue(date(2026, 12, 9))
+    assert not done.at_risk(date(2026, 12, 4))
+    assert not done.overdue(date(2026, 12, 9))
