@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from adapters.bootstrap import Journeys
 from projections.model import CaseItemKind
 from services.clock import SimulatedClock
-from tests.api.helpers import Tokens, move_to, ok, register
+from tests.api.helpers import Json, Tokens, move_to, ok, register
 from tests.projections.test_case_item_store import item, put
 
 
@@ -28,9 +28,9 @@ def test_the_worklist_marks_items_at_risk_and_overdue_on_the_day_it_is_read(
     )
     put(journeys, watched)
 
-    def read_on(day: date) -> dict[str, object]:
+    def read_on(day: date) -> Json:
         move_to(clock, day)
-        page: dict[str, object] = ok(
+        page: Json = ok(
             api.get("/worklists/safeguarding/special_rules", headers=tokens.caseworker())
         )
         return page
@@ -45,7 +45,7 @@ def test_the_worklist_marks_items_at_risk_and_overdue_on_the_day_it_is_read(
     saturday = read_on(date(2026, 6, 6))
     assert saturday["at_risk"] == 0
     assert saturday["overdue"] == 1
-    (only,) = saturday["items"]  # type: ignore[misc]
+    (only,) = saturday["items"]
     assert only["item"]["item_id"] == str(watched.item_id)
     assert only["overdue"] is True
 
