@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import TypeVar
 from uuid import UUID
@@ -17,6 +17,7 @@ from domain.errors import (
     AppealOutOfTime,
     AssessmentMissing,
     AssessmentNotAllowed,
+    AssessmentNotNeeded,
     AwardAlreadyUprated,
     AwardEnded,
     AwardNotEntitled,
@@ -33,6 +34,8 @@ from domain.errors import (
     NoAward,
     NoDecisionToDispute,
     NoReconsiderationPending,
+    NotFastTracked,
+    QuestionnaireNotNeeded,
     QuestionnaireNotOutstanding,
     QuestionnaireNotOverdue,
     ReconsiderationAlreadyRequested,
@@ -64,6 +67,14 @@ from domain.rules.questionnaire import (
     PIP2_RETURN_DATE,
     QuestionnaireFacts,
     QuestionnaireSent,
+)
+from domain.rules.special_rules import (
+    SPECIAL_RULES_BENEFIT_AWARD,
+    SPECIAL_RULES_PIP_AWARD,
+    BenefitAwardFacts,
+    CareRate,
+    DlaMobilityRate,
+    PipAwardFacts,
 )
 from domain.values import Actor, BenefitType, ClaimantRole, ClaimChannel, EventRef, ValueObject
 
@@ -134,6 +145,11 @@ class Award(ValueObject):
     mobility: Rate = Rate.NONE
     starts_on: date | None = None
     ends_on: date | None = None
+    # Added with the Special Rules fast-track; the defaults keep stored awards readable.
+    care_rate: CareRate | None = None
+    dla_mobility: DlaMobilityRate | None = None
+    lcwra: bool = False
+    support_group: bool = False
 
     @classmethod
     def nil(cls) -> Award:
@@ -287,6 +303,8 @@ class Claim(JourneyAggregate):
         self.reconsideration_event: EventRef | None = None
         self.appeal_lodged_on: date | None = None
         self.appeal_sought: tuple[Rate, Rate] | None = None
+        self.payments_stopped_from: date | None = None
+        self.special_rules_case_id: UUID | None = None
 
     # -- guards -------------------------------------------------------------------------
 
@@ -306,6 +324,84 @@ class Claim(JourneyAggregate):
         if earliest is not None and when < earliest:
             raise InvalidClaimDate(f"{what} {when.isoformat()} is before {earliest.isoformat()}")
 
+    # -- the Special Rules fast-track ------------------------------------------------------
+
+    @property
+    def fast_tracked(self) -> bool:
+        """True when the claim is on the Special Rules fast-track (no PIP2, no assessment)."""
+        return self.special_rules_case_id is not None
+
+    class FastTracked(JourneyAggregate.Event):
+        """The claim went on the Special Rules fast-track of the customer's case."""
+
+        effective_date: date
+        case_id: UUID
+
+    def fast_track(self, case_id: UUID, today: date) -> None:
+        """Put an open claim on the fast-track: it waits only for the decision."""
+        self._require_open("fast-track the claim")
+        if self.fast_tracked:
+            return
+        self._fast_tracked(effective_date=today, case_id=case_id)
+
+    @event(FastTracked)
+    def _fast_tracked(self, effective_date: date, case_id: UUID) -> None:
+        self.special_rules_case_id = case_id
+        self.status = ClaimStatus.AWAITING_DECISION
+
+    def decide_special_rules_award(
+        self,
+        *,
+        decided_on: date,
+        decision_maker: Actor,
+        mobility: Rate = Rate.NONE,
+        dla_mobility: DlaMobilityRate | None = None,
+        dla_ends_on: date | None = None,
+    ) -> date | None:
+        """Decide a fast-tracked claim by the Special Rules; returns the reminder day, if any."""
+        if not self.fast_tracked:
+            raise NotFastTracked(
+                "cannot decide a Special Rules award: the claim is not fast-tracked"
+            )
+        self._require_open("decide the claim")
+        self._require_not_before(decided_on, self.claim_date, "decided_on")
+        if self.benefit is BenefitType.PIP:
+            pip = SPECIAL_RULES_PIP_AWARD.decide(
+                PipAwardFacts(
+                    claim_date=self.claim_date, mobility=mobility, dla_ends_on=dla_ends_on
+                ),
+                on=decided_on,
+                made_by=decision_maker,
+            )
+            award = Award(
+                entitled=True,
+                daily_living=pip.outcome.daily_living,
+                mobility=pip.outcome.mobility,
+                starts_on=pip.outcome.starts_on,
+                ends_on=pip.outcome.ends_on,
+            )
+            self._award_decided(effective_date=decided_on, decision=pip.record, award=award)
+            return pip.outcome.reminder_on
+        other = SPECIAL_RULES_BENEFIT_AWARD.decide(
+            BenefitAwardFacts(
+                benefit=self.benefit, claim_date=self.claim_date, dla_mobility=dla_mobility
+            ),
+            on=decided_on,
+            made_by=decision_maker,
+        )
+        outcome = other.outcome
+        award = Award(
+            entitled=True,
+            starts_on=outcome.starts_on,
+            ends_on=outcome.ends_on,
+            care_rate=outcome.care_rate,
+            dla_mobility=outcome.dla_mobility,
+            lcwra=outcome.lcwra,
+            support_group=outcome.support_group,
+        )
+        self._award_decided(effective_date=decided_on, decision=other.record, award=award)
+        return outcome.reminder_on
+
     # -- the PIP2 questionnaire ------------------------------------------------------------
 
     class QuestionnaireIssued(JourneyAggregate.Event):
@@ -319,6 +415,10 @@ class Claim(JourneyAggregate):
         """Send the PIP2 questionnaire; its due date comes from the rule in force."""
         self._require_pip("issue a PIP2 questionnaire")
         self._require_open("issue a PIP2 questionnaire")
+        if self.fast_tracked:
+            raise QuestionnaireNotNeeded(
+                "cannot issue a PIP2 questionnaire: the claim is fast-tracked (Special Rules)"
+            )
         if self.status is not ClaimStatus.STARTED:
             raise QuestionnaireNotOutstanding("the PIP2 questionnaire has already been issued")
         self._require_not_before(issued_on, self.claim_date, "issue date")
@@ -482,6 +582,10 @@ class Claim(JourneyAggregate):
         """Record assessment points; each activity scores 0 to 12 and every activity is scored."""
         self._require_pip("record a PIP assessment")
         self._require_open("record an assessment")
+        if self.fast_tracked:
+            raise AssessmentNotNeeded(
+                "cannot record an assessment: the claim is fast-tracked (Special Rules)"
+            )
         if self.status is not ClaimStatus.AWAITING_ASSESSMENT:
             raise AssessmentNotAllowed(
                 f"cannot record an assessment while the claim is {self.status.value}"
@@ -968,3 +1072,34 @@ class Claim(JourneyAggregate):
     ) -> None:
         self.weekly_amounts = weekly_amounts
         self.uprated_on = effective_date
+
+    # -- death --------------------------------------------------------------------------------
+
+    class PaymentsStopped(JourneyAggregate.Event):
+        """The customer died: the award is not paid from the day after the death (effective)."""
+
+        effective_date: date
+        date_of_death: date
+
+    def in_payment_after(self, day: date) -> bool:
+        """True when an award is still to be paid for some day after `day`."""
+        award = self.award
+        return (
+            self.payments_stopped_from is None
+            and award is not None
+            and award.entitled
+            and (award.ends_on is None or award.ends_on > day)
+        )
+
+    def stop_payments_on_death(self, date_of_death: date) -> bool:
+        """Stop paying the award from the day after the death; False when none is in payment."""
+        if not self.in_payment_after(date_of_death):
+            return False
+        self._payments_stopped(
+            effective_date=date_of_death + timedelta(days=1), date_of_death=date_of_death
+        )
+        return True
+
+    @event(PaymentsStopped)
+    def _payments_stopped(self, effective_date: date, date_of_death: date) -> None:
+        self.payments_stopped_from = effective_date

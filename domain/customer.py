@@ -9,8 +9,10 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate
+from domain.contacts import ContactStatus, OutboundMessage
 from domain.errors import (
     AppointeeAlreadyActive,
+    ContactNotQueued,
     CustomerDeceased,
     DateOfBirthInFuture,
     InvalidDateOfDeath,
@@ -82,6 +84,8 @@ class Customer(JourneyAggregate):
         self.death_reference: str | None = None
         self.claims: dict[UUID, BenefitType] = {}
         self.circumstances: list[tuple[date, str]] = []
+        self.contacts: dict[UUID, ContactStatus] = {}
+        self.queued_contacts: dict[UUID, OutboundMessage] = {}
 
     @property
     def deceased(self) -> bool:
@@ -232,3 +236,74 @@ class Customer(JourneyAggregate):
     @event(ClaimOpened)
     def _claim_opened(self, effective_date: date, claim_id: UUID, benefit: BenefitType) -> None:
         self.claims[claim_id] = benefit
+
+    # -- outbound contact: one outbox, guarded against a notified death ---------------------
+
+    class ContactQueued(JourneyAggregate.Event):
+        """A message to the customer was queued for the outbox."""
+
+        effective_date: date
+        message: OutboundMessage
+
+    class ContactSent(JourneyAggregate.Event):
+        """A queued message was released to the gateway (the print or notify house)."""
+
+        effective_date: date
+        contact_id: UUID
+
+    class ContactRefused(JourneyAggregate.Event):
+        """A message was not sent, and why (the customer's death was notified)."""
+
+        effective_date: date
+        message: OutboundMessage
+        reason: str
+
+    def queue_contact(self, message: OutboundMessage, today: date) -> bool:
+        """Queue a message; after a death it is refused with the refusal recorded (False)."""
+        if message.contact_id in self.contacts:
+            return False  # the same fact already queued its message
+        if self.date_of_death is not None:
+            self._contact_refused(
+                effective_date=today, message=message, reason=self._death_reason()
+            )
+            return False
+        self._contact_queued(effective_date=today, message=message)
+        return True
+
+    def dispatch_contact(self, contact_id: UUID, today: date) -> OutboundMessage | None:
+        """Release a queued message; a death notified since it was queued refuses it (None)."""
+        message = self.queued_contacts.get(contact_id)
+        if message is None:
+            status = self.contacts.get(contact_id)
+            raise ContactNotQueued(
+                f"contact {contact_id} is not queued"
+                + (f" (it was {status.value})" if status is not None else " (no such contact)")
+            )
+        if self.date_of_death is not None:
+            self._contact_refused(
+                effective_date=today,
+                message=message,
+                reason=f"{self._death_reason()} after the message was queued",
+            )
+            return None
+        self._contact_sent(effective_date=today, contact_id=contact_id)
+        return message
+
+    def _death_reason(self) -> str:
+        died = self.date_of_death.isoformat() if self.date_of_death is not None else "unknown"
+        return f"death notified (date of death {died}): no contact is sent"
+
+    @event(ContactQueued)
+    def _contact_queued(self, effective_date: date, message: OutboundMessage) -> None:
+        self.contacts[message.contact_id] = ContactStatus.QUEUED
+        self.queued_contacts[message.contact_id] = message
+
+    @event(ContactSent)
+    def _contact_sent(self, effective_date: date, contact_id: UUID) -> None:
+        self.contacts[contact_id] = ContactStatus.SENT
+        self.queued_contacts.pop(contact_id, None)
+
+    @event(ContactRefused)
+    def _contact_refused(self, effective_date: date, message: OutboundMessage, reason: str) -> None:
+        self.contacts[message.contact_id] = ContactStatus.REFUSED
+        self.queued_contacts.pop(message.contact_id, None)

@@ -197,3 +197,94 @@ class NoAgeReviewDue(DomainError):
 
 class TransitionOver(DomainError):
     """The DLA to PIP transition has ended; nothing more can change on it."""
+
+
+class Sr1SignerNotAccepted(DomainError):
+    """An SR1 must come from a GP, consultant, specialty or hospice doctor, or senior nurse."""
+
+
+class QuestionnaireNotNeeded(DomainError):
+    """A claim on the Special Rules fast-track needs no PIP2 questionnaire."""
+
+
+class AssessmentNotNeeded(DomainError):
+    """A claim on the Special Rules fast-track needs no assessment."""
+
+
+class NotFastTracked(DomainError):
+    """The claim is not on the Special Rules fast-track."""
+
+
+class SpecialRulesCaseClosed(DomainError):
+    """The Special Rules case was closed (the customer died); nothing more changes on it."""
+
+
+# -- safeguarding: concerns, six-point plans, lump sums, serious case referrals -------------------
+
+
+class ConcernSubjectUnclear(DomainError):
+    """A concern is about either one customer or one policy or procedure, not both or neither."""
+
+
+class OwnerMissing(DomainError):
+    """A safeguarding item or recommendation needs a named owner."""
+
+
+class DueDateBeforeStart(DomainError):
+    """A due date cannot come before the day the item was raised."""
+
+
+class DateBeforeOpened(DomainError):
+    """A step cannot be dated before the item it belongs to was opened (or its previous step)."""
+
+
+class ConcernClosed(DomainError):
+    """The concern already has an outcome; nothing more changes on it."""
+
+
+class PlanStepOutOfOrder(DomainError):
+    """A six-point plan step was recorded before the steps it follows."""
+
+
+class PlanStepAlreadyRecorded(DomainError):
+    """That six-point plan step has already been recorded."""
+
+
+class PlanStepNotApplicable(DomainError):
+    """The step does not apply to this plan (referral advice when urgent, emergency when not)."""
+
+
+class StatementDetailsMissing(DomainError):
+    """Gathering information records what was said, when and by what means (and only then)."""
+
+
+class InvalidLumpSum(DomainError):
+    """A lump sum needs a positive amount in pence and a period that ends after it starts."""
+
+
+class LumpSumNotHeld(DomainError):
+    """The lump sum is not held for a check (it was released already)."""
+
+
+class ReleaseBySameColleague(DomainError):
+    """A held lump sum is released by a colleague other than the one who proposed it."""
+
+
+class SeriousCaseClosed(DomainError):
+    """The serious case referral is closed; nothing more changes on it."""
+
+
+class RecommendationNotFound(DomainError):
+    """The serious case referral has no panel recommendation with that number."""
+
+
+class RecommendationAlreadyCompleted(DomainError):
+    """The panel recommendation already has its outcome."""
+
+
+class RecommendationsOutstanding(DomainError):
+    """A serious case referral closes only when every panel recommendation is completed."""
+
+
+class ContactNotQueued(DomainError):
+    """The contact is not waiting in the outbox (never queued, or already sent or refused)."""

@@ -26,6 +26,14 @@ from domain.rules.framework import AnyRule
 from domain.rules.pip_assessment import PIP_COMPONENT_RATES
 from domain.rules.pip_rates import PIP_WEEKLY_RATES
 from domain.rules.questionnaire import PIP2_NEGATIVE_DETERMINATION, PIP2_RETURN_DATE
+from domain.rules.safeguarding import SAFEGUARDING_LUMP_SUM_HOLD
+from domain.rules.special_rules import (
+    SPECIAL_RULES_BENEFIT_AWARD,
+    SPECIAL_RULES_CLEARANCE_TARGET,
+    SPECIAL_RULES_DEBT_RECOVERY,
+    SPECIAL_RULES_DEFINITION,
+    SPECIAL_RULES_PIP_AWARD,
+)
 
 RULES: dict[str, AnyRule] = {
     rule.rule_id: rule
@@ -49,6 +57,12 @@ RULES: dict[str, AnyRule] = {
         DLA_PIP_TERMINATION,
         DLA_PIP_DLA_END_DATE,
         DLA_PIP_REINSTATEMENT,
+        SAFEGUARDING_LUMP_SUM_HOLD,
+        SPECIAL_RULES_DEFINITION,
+        SPECIAL_RULES_CLEARANCE_TARGET,
+        SPECIAL_RULES_PIP_AWARD,
+        SPECIAL_RULES_BENEFIT_AWARD,
+        SPECIAL_RULES_DEBT_RECOVERY,
     )
 }
 
