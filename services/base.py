@@ -18,19 +18,30 @@ from eventsourcing.persistence import (
 
 from domain.aggregate import JourneyAggregate, recording_at
 from domain.claim import Claim
+from domain.concern import Concern
 from domain.customer import Customer
 from domain.errors import DomainError
+from domain.lump_sum import LumpSum
+from domain.serious_case import SeriousCaseReferral
+from domain.six_point_plan import SixPointPlan
+from domain.special_rules import SpecialRulesCase
 from domain.transition import DlaToPipTransition
 from services.clock import Clock
 from services.errors import (
     ClaimNotFound,
+    ConcernNotFound,
     ConcurrentUpdate,
     CustomerNotFound,
     DateInFuture,
+    LumpSumNotFound,
     NotFound,
+    SeriousCaseNotFound,
+    SixPointPlanNotFound,
+    SpecialRulesCaseNotFound,
     TransitionNotFound,
 )
 from services.group_commit import GroupCommit, GroupCommitEventStore
+from services.implied_contacts import with_implied_contacts
 from services.recent_events import RecentEvents
 from services.transcodings import register_domain_transcodings
 
@@ -40,9 +51,20 @@ _NOT_FOUND: dict[type[JourneyAggregate], type[NotFound]] = {
     Customer: CustomerNotFound,
     Claim: ClaimNotFound,
     DlaToPipTransition: TransitionNotFound,
+    SpecialRulesCase: SpecialRulesCaseNotFound,
+    Concern: ConcernNotFound,
+    SixPointPlan: SixPointPlanNotFound,
+    LumpSum: LumpSumNotFound,
+    SeriousCaseReferral: SeriousCaseNotFound,
 }
 
-_LABELS: dict[type[JourneyAggregate], str] = {DlaToPipTransition: "DLA to PIP transition"}
+_LABELS: dict[type[JourneyAggregate], str] = {
+    DlaToPipTransition: "DLA to PIP transition",
+    SpecialRulesCase: "Special Rules case",
+    SixPointPlan: "six-point plan",
+    LumpSum: "lump sum",
+    SeriousCaseReferral: "serious case referral",
+}
 
 NOTHING_STORED = 0
 """The 'position' of a command that changed nothing (log positions start at 1)."""
@@ -196,14 +218,24 @@ class JourneysBase(Application[UUID]):
         """Run a command once and store what it changed."""
         try:
             with recording_at(self.clock.now()):
-                changed = command(fresh)
+                changed = self._with_contacts(command(fresh), fresh)
         except DomainError:
             if fresh:
                 raise
             # Refused on cached events: make sure on the stored ones before saying no.
             with recording_at(self.clock.now()):
-                changed = command(True)
+                changed = self._with_contacts(command(True), True)
         return self._store(changed)
+
+    def _with_contacts(
+        self, changed: Sequence[JourneyAggregate], fresh: bool
+    ) -> Sequence[JourneyAggregate]:
+        """Queue, on its customer and in this save, the letter each pending fact implies."""
+        return with_implied_contacts(
+            changed,
+            lambda customer_id: self._load(customer_id, Customer, fresh=fresh),
+            self.clock.today(),
+        )
 
     def _change(
         self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]

@@ -47,3 +47,23 @@ class ConcurrentUpdate(Exception):
         )
         self.aggregate_id = aggregate_id
         self.attempts = attempts
+
+
+class SpecialRulesCaseNotFound(NotFound):
+    """The customer has no Special Rules case (no SR1 has been recorded)."""
+
+
+class ConcernNotFound(NotFound):
+    """No early-warning concern exists with that id."""
+
+
+class SixPointPlanNotFound(NotFound):
+    """No six-point plan exists with that id."""
+
+
+class LumpSumNotFound(NotFound):
+    """No lump sum exists with that id."""
+
+
+class SeriousCaseNotFound(NotFound):
+    """No serious case referral exists with that id."""

@@ -13,6 +13,7 @@ from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import AssessmentPoints, Rate
+from domain.special_rules import special_rules_case_id_for
 from domain.transition import DlaToPipTransition, transition_id_for
 from domain.values import (
     Actor,
@@ -25,8 +26,8 @@ from domain.values import (
     SupportNeed,
 )
 from services.base import Recorded
-from services.errors import CustomerAlreadyRegistered, CustomerNotFound
 from services.contacts import ContactUseCases
+from services.errors import CustomerAlreadyRegistered, CustomerNotFound
 from services.safeguarding import SafeguardingUseCases
 from services.special_rules import SpecialRulesUseCases
 from services.transitions import DlaToPipUseCases
@@ -117,7 +118,7 @@ class JourneysApplication(
         return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
-        """Record the customer's death; any DLA to PIP transition stops with it."""
+        """Record the customer's death; any DLA to PIP transition and Special Rules case stop."""
         today = self.clock.today()
 
         def change(customer: Customer, transition: DlaToPipTransition | None) -> None:
@@ -125,7 +126,15 @@ class JourneysApplication(
             if transition is not None:
                 transition.close_on_death(date_of_death, today)
 
-        return self._change_in_journey(customer_id, Customer, change)
+        def command(fresh: bool) -> Sequence[JourneyAggregate]:
+            customer = self._load(customer_id, Customer, fresh=fresh)
+            transition = self._journey_of(customer, fresh)
+            change(customer, transition)
+            case = self._special_rules_case_on_death(customer_id, date_of_death, today, fresh)
+            stopped = self._stop_payments_on_death(customer, date_of_death, fresh)
+            return tuple(a for a in (customer, transition, case, *stopped) if a is not None)
+
+        return Recorded(customer_id, self._save_with_retries(customer_id, command))
 
     # -- claims -------------------------------------------------------------------------
 
@@ -160,12 +169,14 @@ class JourneysApplication(
             )
             customer.open_claim(claim.id, benefit, claim_date)
             started[:] = [claim]
+            case = self._fast_track_if_special_rules(claim, self.clock.today(), fresh)
+            also = () if case is None else (case,)
             if transition is None:
-                return (customer, claim)
+                return (customer, claim, *also)
             transition.record_pip_claim(
                 claim_id=claim.id, claim_date=claim_date, today=self.clock.today()
             )
-            return (customer, claim, transition)
+            return (customer, claim, transition, *also)
 
         position = self._save_with_retries(customer_id, command)
         return Recorded(started[0].id, position)
@@ -445,10 +456,11 @@ class JourneysApplication(
         return max(versions, default=None)
 
     def history(self, customer_id: UUID) -> Sequence[JourneyAggregate.Event]:
-        """Every event of the customer, their claims and their transition, in recorded order."""
+        """Every event of the customer, their claims and their journeys, in recorded order."""
         customer = self.customer(customer_id)
         events = [e for e in self.events.get(customer.id) if isinstance(e, JourneyAggregate.Event)]
-        for aggregate_id in (*customer.claims, transition_id_for(customer.id)):
+        journeys = (transition_id_for(customer.id), special_rules_case_id_for(customer.id))
+        for aggregate_id in (*customer.claims, *journeys):
             events.extend(
                 e for e in self.events.get(aggregate_id) if isinstance(e, JourneyAggregate.Event)
             )

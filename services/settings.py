@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     read_wait_seconds: float = Field(
         default=5.0, ge=0, le=60, description="The longest a view read waits for a position"
     )
+    contact_spool_dir: Path | None = Field(
+        default=None,
+        description="Where released messages are spooled for the print and notify house "
+        "(default: beside the event store, *-outbox)",
+    )
     token_secret: str = Field(
         default="journeys-development-secret-change-me!",
         min_length=32,
@@ -63,6 +68,13 @@ class Settings(BaseSettings):
         if self.views_sqlite_path is not None:
             return self.views_sqlite_path
         return self.sqlite_path.with_name(f"{self.sqlite_path.stem}-views.sqlite3")
+
+    @property
+    def contact_spool_path(self) -> Path:
+        """Where the outbox spools released messages."""
+        if self.contact_spool_dir is not None:
+            return self.contact_spool_dir
+        return self.sqlite_path.with_name(f"{self.sqlite_path.stem}-outbox")
 
     @property
     def uses_postgres(self) -> bool:

@@ -12,10 +12,34 @@ from pydantic import BaseModel
 
 # The domain modules whose enums and value objects appear in events; importing them here
 # defines those types before the transcoder is built.
-from domain import claim, customer, deadlines, rules, transition
+from domain import (
+    claim,
+    concern,
+    contacts,
+    customer,
+    deadlines,
+    lump_sum,
+    rules,
+    serious_case,
+    six_point_plan,
+    special_rules,
+    transition,
+)
 from domain.values import ValueObject
 
-_DOMAIN_MODULES = (claim, customer, deadlines, rules, transition)
+_DOMAIN_MODULES = (
+    claim,
+    concern,
+    contacts,
+    customer,
+    deadlines,
+    lump_sum,
+    rules,
+    serious_case,
+    six_point_plan,
+    special_rules,
+    transition,
+)
 
 
 class DateAsISO(Transcoding):

@@ -62,7 +62,11 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "sqlite":
         return Settings(database_url=None, sqlite_path=tmp_path / "events.sqlite3")
     schema = request.getfixturevalue("postgres_schema")
-    return Settings(database_url=request.getfixturevalue("postgres_url"), postgres_schema=schema)
+    return Settings(
+        database_url=request.getfixturevalue("postgres_url"),
+        postgres_schema=schema,
+        contact_spool_dir=tmp_path / "outbox",
+    )
 
 
 @pytest.fixture
