@@ -9,10 +9,11 @@ from uuid import UUID
 from domain.aggregate import JourneyAggregate
 from domain.claim import Award, Claim, ClaimStatus, DisallowanceGrounds
 from domain.customer import Customer
+from domain.decisions import Decision
 from domain.periods import within_months_of
 from domain.rules.disputes import appeal_deadline, reconsideration_deadline
 from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DlaEndBasis
-from domain.rules.pip_assessment import Rate
+from domain.rules.pip_assessment import PIP_COMPONENT_RATES, Rate
 from domain.transition import DlaToPipTransition
 from domain.values import BenefitType
 from projections.model import (
@@ -94,6 +95,23 @@ def _with_amounts(award: AwardSummary, event: Claim.AwardUprated) -> AwardSummar
             f"{long_date(event.effective_date)} ({' and '.join(parts)}).",
         }
     )
+
+
+_EXPLAINED_RULES = frozenset({PIP_COMPONENT_RATES.rule_id})
+"""Rules whose own reasons a customer may read: they speak only of the customer's points."""
+
+
+def _customer_reasons(decision: Decision, benefit: str, award: Award) -> tuple[str, ...]:
+    """Why, as the customer reads it: never a decision maker's free text or a rule's basis.
+
+    A decision maker's reason or a Special Rules award's reasons could reveal what the
+    customer must not be told (a third party's claim, a prognosis): plain template text.
+    """
+    if decision.rule_id in _EXPLAINED_RULES:
+        return decision.reasons
+    if award.entitled:
+        return (f"We decided that you are entitled to {benefit}.",)
+    return (f"We decided that you are not entitled to {benefit}.",)
 
 
 def _rights(claim: SelfServiceClaim) -> tuple[Right, ...]:
@@ -295,6 +313,17 @@ def _fold_claim_event(claim: SelfServiceClaim, event: Claim.Event) -> SelfServic
         return _with_status(claim, ClaimStatus.AWAITING_DECISION)
     if isinstance(event, Claim.Withdrawn):
         return _with_status(claim, ClaimStatus.WITHDRAWN)
+    if isinstance(event, Claim.FastTracked):
+        # Nothing says why the claim needs no forms: it just waits for our decision.
+        return claim.model_copy(
+            update={
+                "status": ClaimStatus.AWAITING_DECISION.value,
+                "status_text": _STATUS_TEXT[ClaimStatus.STARTED],
+                "next_step": NextStep(
+                    who="us", text="We are looking at your claim and will write to you."
+                ),
+            }
+        )
     if isinstance(event, Claim.GoodReasonAccepted):
         # The disallowance no longer stands: nothing of it (date, reasons, rights) is left.
         return _with_status(claim, ClaimStatus.AWAITING_QUESTIONNAIRE, event.due_on).model_copy(
@@ -315,7 +344,13 @@ def _fold_claim_event(claim: SelfServiceClaim, event: Claim.Event) -> SelfServic
         return _decided(claim, ClaimStatus.DISALLOWED, event.effective_date, Award.nil(), reasons)
     if isinstance(event, Claim.AwardDecided):
         status = ClaimStatus.AWARDED if event.award.entitled else ClaimStatus.NOT_AWARDED
-        return _decided(claim, status, event.effective_date, event.award, event.decision.reasons)
+        return _decided(
+            claim,
+            status,
+            event.effective_date,
+            event.award,
+            _customer_reasons(event.decision, claim.benefit, event.award),
+        )
     if isinstance(event, Claim.StatementOfReasonsRequested):
         asked = claim.model_copy(update={"statement_of_reasons_asked_on": event.effective_date})
         return asked.model_copy(update={"rights": _rights(asked)})

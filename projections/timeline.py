@@ -7,10 +7,15 @@ from typing import Any
 
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
+from domain.concern import Concern
 from domain.customer import Customer
 from domain.deadlines import WithDeadlines
 from domain.decisions import Decision, decisions_in
+from domain.lump_sum import LumpSum
 from domain.rules.dla_to_pip import DLA_PIP_INVITATION_DATE
+from domain.serious_case import SeriousCaseReferral
+from domain.six_point_plan import SixPointPlan
+from domain.special_rules import SpecialRulesCase
 from domain.transition import Action, ClaimedIn, DlaToPipTransition
 from domain.values import Actor
 from projections.model import DecisionSummary, TimelineEntry
@@ -100,6 +105,13 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
     Customer.CircumstancesChanged: lambda e: f"Change of circumstances: {e.description}",
     Customer.DeathNotified: lambda e: f"Death notified (reference {e.reference})",
     Customer.ClaimOpened: lambda e: f"{e.benefit.value} claim opened",
+    Customer.ContactQueued: lambda e: (
+        f"{e.message.channel.value.capitalize()} queued: {e.message.subject}"
+    ),
+    Customer.ContactSent: lambda e: f"Contact {e.contact_id} sent",
+    Customer.ContactRefused: lambda e: (
+        f"{e.message.channel.value.capitalize()} not sent: {e.message.subject} ({e.reason})"
+    ),
     Claim.Started: lambda e: (
         f"{e.benefit.value} claim made by {e.claimant_role.value} via {e.channel.value}"
     ),
@@ -130,6 +142,10 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
     Claim.RevisedDuringAppeal: lambda e: f"Revised during the appeal: now {_rates(e.award)}",
     Claim.AppealDecided: lambda e: (
         f"Tribunal {'allowed' if e.allowed else 'dismissed'} the appeal: now {_rates(e.award)}"
+    ),
+    Claim.PaymentsStopped: lambda e: (
+        f"Payments stopped from {e.effective_date.isoformat()} (death on "
+        f"{e.date_of_death.isoformat()})"
     ),
     WithDeadlines.DeadlineSet: lambda e: (
         f"Deadline set: {e.deadline.description} on {e.deadline.fires_on.isoformat()}"
@@ -189,6 +205,54 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
         f"DLA award review at age {e.age} completed: {e.outcome}"
     ),
     DlaToPipTransition.Closed: lambda e: f"DLA to PIP transition closed: {e.reason}",
+    Claim.FastTracked: lambda e: "Fast-tracked under the Special Rules: no PIP2, no assessment",
+    SpecialRulesCase.Opened: lambda e: "Special Rules case opened",
+    SpecialRulesCase.EvidenceRecorded: lambda e: (
+        f"SR1 received on {e.effective_date.isoformat()}, signed by a "
+        f"{e.evidence.signer_role.value}"
+        + (": third-party claim, do not tell the customer" if e.basis_withheld else "")
+    ),
+    SpecialRulesCase.ClaimConsidered: lambda e: (
+        f"Special Rules definition for the {e.benefit.value} claim: "
+        + ("met, fast-tracked" if e.clearance is not None else "not met")
+    ),
+    SpecialRulesCase.DebtRecoveryPolicyApplied: lambda e: (
+        "Debt recovery policy for Special Rules applied"
+    ),
+    SpecialRulesCase.ClaimDecided: lambda e: (
+        f"Special Rules claim decided on {e.effective_date.isoformat()}"
+        + (f"; award ends {e.award_ends_on.isoformat()}" if e.award_ends_on else "")
+    ),
+    SpecialRulesCase.AwardEndReminderDue: lambda e: (
+        "Special Rules award ends soon: " + ", ".join(day.isoformat() for day in e.award_ends_on)
+    ),
+    SpecialRulesCase.Closed: lambda e: f"Special Rules case closed: {e.reason}",
+    Concern.Raised: lambda e: f"Concern raised, owner {e.owner}, due {e.due_on.isoformat()}",
+    Concern.OwnerReassigned: lambda e: f"Concern reassigned to {e.owner}: {e.reason}",
+    Concern.OutcomeRecorded: lambda e: f"Concern closed: {e.outcome}",
+    SixPointPlan.Opened: lambda e: "Six-point plan started: statement of suicide or self-harm",
+    SixPointPlan.StepRecorded: lambda e: (
+        f"Six-point plan: {e.record.step.value.replace('_', ' ')} "
+        f"({e.record.done_by}, {e.record.done_on.isoformat()})"
+    ),
+    SixPointPlan.Completed: lambda e: "Six-point plan complete",
+    LumpSum.Proposed: lambda e: (
+        f"Lump sum of {pounds(e.amount_pence)} proposed for {e.period_from.isoformat()} to "
+        f"{e.period_to.isoformat()}"
+        + (": held for a colleague's check" if e.hold_decision.outcome.get("hold") else "")
+    ),
+    LumpSum.Released: lambda e: (
+        "Lump sum released" + (f" after a check: {e.check_note}" if e.check_note else " at once")
+    ),
+    SeriousCaseReferral.Referred: lambda e: f"Referred to the Serious Case Panel: {e.reason}",
+    SeriousCaseReferral.RecommendationMade: lambda e: (
+        f"Panel recommendation {e.recommendation.number} for {e.recommendation.owner}, due "
+        f"{e.recommendation.due_on.isoformat()}: {e.recommendation.text}"
+    ),
+    SeriousCaseReferral.RecommendationCompleted: lambda e: (
+        f"Panel recommendation {e.number} completed: {e.outcome}"
+    ),
+    SeriousCaseReferral.Closed: lambda e: f"Serious case referral closed: {e.summary}",
 }
 
 

@@ -114,5 +114,7 @@ def _closes_the_step(event: Claim.Event) -> bool:
         | Claim.AwardDecided
         | Claim.Withdrawn
         | Claim.ReconsiderationDecided
-        | Claim.AppealDecided,
+        | Claim.AppealDecided
+        # No PIP2 or assessment is awaited: the Special Rules case item tracks the claim.
+        | Claim.FastTracked,
     )

@@ -17,6 +17,7 @@ from adapters.demo.population import Population
 from adapters.views.postgres import PostgresViewStore
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
+from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.customer import Customer
 from domain.decisions import decisions_in
@@ -143,11 +144,12 @@ class LogFacts:
     customers: int
     claims: int
     transitions: int
+    other_journeys: int
 
     @property
     def owned_aggregates(self) -> int:
-        """Claims and transitions: the aggregates the claim-owner table maps to a customer."""
-        return self.claims + self.transitions
+        """Claims, transitions and other journeys: what the owner table maps to a customer."""
+        return self.claims + self.transitions + self.other_journeys
 
 
 def log_facts(system: Journeys, up_to: int | None = None) -> LogFacts:
@@ -156,6 +158,7 @@ def log_facts(system: Journeys, up_to: int | None = None) -> LogFacts:
     last = log.last_position() if up_to is None else up_to
     started: set[uuid.UUID] = set()
     transitions: set[uuid.UUID] = set()
+    owned: set[uuid.UUID] = set()
     with_customer = decisions = customers = 0
     after = 0
     while after < last:
@@ -168,19 +171,27 @@ def log_facts(system: Journeys, up_to: int | None = None) -> LogFacts:
             event = logged.event
             if isinstance(event, Claim.Started):
                 started.add(event.originator_id)
-            if isinstance(event, DlaToPipTransition.Started):
+            elif isinstance(event, DlaToPipTransition.Started):
                 transitions.add(event.originator_id)
+            elif isinstance(event, JourneyAggregate.Created) and isinstance(
+                getattr(event, "customer_id", None), uuid.UUID
+            ):
+                # Every other journey (Special Rules case, concern, plan...) names its customer.
+                owned.add(event.originator_id)
             known = (
                 isinstance(event, Customer.Event)
                 or event.originator_id in started
                 or event.originator_id in transitions
+                or event.originator_id in owned
             )
             if known:
                 with_customer += 1
                 decisions += len(list(decisions_in(event)))
             customers += isinstance(event, Customer.Registered)
         after = page[-1].position
-    return LogFacts(last, with_customer, decisions, customers, len(started), len(transitions))
+    return LogFacts(
+        last, with_customer, decisions, customers, len(started), len(transitions), len(owned)
+    )
 
 
 def populate(system: Journeys, clock: SimulatedClock, customers: int, seed: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 
 from adapters.bootstrap import Journeys, build
 from adapters.demo.population import Population
+from adapters.demo.safeguarding import SAFEGUARDING_WEIGHTS
+from projections.model import CaseItem, CaseItemKind
 from services.clock import SimulatedClock
 from tests.projections.commands import Driver
 from tests.projections.helpers import (
@@ -141,11 +144,10 @@ def test_generated_commands_build_the_same_views_incrementally_as_rebuilt_on_pos
     generated_sequence_builds_the_same_views("postgres", postgres_url, data)
 
 
-@pytest.mark.parametrize(("seed", "with_transitions"), [(3, False), (12, True)])
-def test_a_demo_population_caught_up_in_random_chunks_builds_the_same_views(
-    journeys: Journeys, clock: SimulatedClock, seed: int, with_transitions: bool
+def play_with_random_catch_ups(
+    journeys: Journeys, clock: SimulatedClock, seed: int, customers: int, **population: Any
 ) -> None:
-    """Deterministic companion of the property: every journey kind, every event kind."""
+    """Play a demo population, catching up random views in random chunks as it goes."""
     rng = random.Random(seed)
     runner = journeys.projections
     runner.batch_size = rng.randint(1, 7)
@@ -155,15 +157,23 @@ def test_a_demo_population_caught_up_in_random_chunks_builds_the_same_views(
             runner.catch_up(rng.sample(PROJECTIONS, rng.randint(1, len(PROJECTIONS))))
 
     start = clock.today()
-    population = Population(
-        journeys.application,
+    Population(journeys.application, clock, rng, start, **population).run(customers, now_and_then)
+
+
+@pytest.mark.parametrize(("seed", "with_transitions"), [(3, False), (12, True)])
+def test_a_demo_population_caught_up_in_random_chunks_builds_the_same_views(
+    journeys: Journeys, clock: SimulatedClock, seed: int, with_transitions: bool
+) -> None:
+    """Deterministic companion of the property: every journey kind, every event kind."""
+    # Seed 3 reaches every claim kind, 12 every transition one.
+    play_with_random_catch_ups(
+        journeys,
         clock,
-        rng,
-        start,
-        until=start + timedelta(days=420),
+        seed,
+        40,
+        until=clock.today() + timedelta(days=420),
         scheduler=journeys.deadlines if with_transitions else None,
     )
-    population.run(40, now_and_then)  # seed 3 reaches every claim kind, 12 every transition one
     views = assert_views_equal_rebuilt_views(journeys)
     kinds = {str(row[2]) for row in views["view_timeline"]}
     expected = TRANSITION_KINDS if with_transitions else EXPECTED_KINDS
@@ -171,3 +181,51 @@ def test_a_demo_population_caught_up_in_random_chunks_builds_the_same_views(
     if with_transitions:
         assert views["view_transition"], "no transition case"
         assert views["view_deadline"], "no deadline"
+
+
+# Special Rules cases, outbound contact and safeguarding: the demo's own journeys of them, and
+# deaths (whose letters the outbox refuses and whose payments stop).
+SAFEGUARDING_KINDS = {
+    "SpecialRulesCase.Opened",
+    "SpecialRulesCase.EvidenceRecorded",
+    "SpecialRulesCase.ClaimConsidered",
+    "SpecialRulesCase.DebtRecoveryPolicyApplied",
+    "SpecialRulesCase.ClaimDecided",
+    "Claim.FastTracked",
+    "Claim.PaymentsStopped",
+    "Customer.ContactQueued",
+    "Concern.Raised",
+    "Concern.OwnerReassigned",
+    "Concern.OutcomeRecorded",
+    "SixPointPlan.Opened",
+    "SixPointPlan.StepRecorded",
+    "SixPointPlan.Completed",
+    "LumpSum.Proposed",
+    "LumpSum.Released",
+    "SeriousCaseReferral.Referred",
+    "SeriousCaseReferral.RecommendationMade",
+    "SeriousCaseReferral.RecommendationCompleted",
+}
+
+
+def test_a_safeguarding_population_builds_the_same_views_and_every_kind_of_case_item(
+    journeys: Journeys, clock: SimulatedClock
+) -> None:
+    # Seed 3 reaches every kind below.
+    play_with_random_catch_ups(
+        journeys,
+        clock,
+        3,
+        30,
+        until=clock.today() + timedelta(days=240),
+        scheduler=journeys.deadlines,
+        safeguarding=True,
+        only_kinds=frozenset({*SAFEGUARDING_WEIGHTS, "deceased"}),
+    )
+    views = assert_views_equal_rebuilt_views(journeys)
+    kinds = {str(row[2]) for row in views["view_timeline"]}
+    assert kinds >= SAFEGUARDING_KINDS, f"never recorded: {sorted(SAFEGUARDING_KINDS - kinds)}"
+    case_item_kinds = {
+        CaseItem.model_validate_json(str(row[-1])).kind for row in views["view_case_item"]
+    }
+    assert case_item_kinds == set(CaseItemKind)

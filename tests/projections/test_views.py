@@ -234,10 +234,8 @@ def test_an_mr_notice_on_31_january_gives_until_28_february_to_appeal(
     claim = the_claim(journeys, customer)
     assert (claim.status, claim.status_text) == ("not_awarded", "Not awarded")
     assert claim.award == AwardSummary(entitled=False, text="You are not entitled to UC.")
-    assert claim.decision_reasons == (
-        "Is the customer entitled to UC? Decision maker's answer: not entitled. "
-        "Reason: income is above the limit",
-    )
+    # The decision maker's own words stay with caseworkers: the customer reads a template.
+    assert claim.decision_reasons == ("We decided that you are not entitled to UC.",)
     assert [(right.kind, right.by) for right in claim.rights] == [
         ("statement_of_reasons", date(2026, 2, 5)),
         ("reconsideration", date(2026, 2, 5)),
@@ -460,29 +458,40 @@ def test_the_timeline_is_in_log_order_filtered_by_kind_and_periods_and_paginated
         return journeys.views.read_timeline(query, page)
 
     entries, total = timeline()
-    assert total == len(entries) == 6
+    assert total == len(entries) == 7
     assert [entry.kind for entry in entries] == [
         "Customer.Registered",
         "Customer.SupportMarkerAdded",
         "Customer.ClaimOpened",
         "Claim.Started",
         "Claim.AwardDecided",
+        "Customer.ContactQueued",  # the decision letter, stored with the decision
         "Customer.CircumstancesChanged",
     ]
     assert [entry.position for entry in entries] == sorted({entry.position for entry in entries})
     assert {entry.customer_id for entry in entries} == {ada}
-    assert [entry.aggregate_id for entry in entries] == [ada, ada, ada, claim_id, claim_id, ada]
+    assert [entry.aggregate_id for entry in entries] == [
+        ada,
+        ada,
+        ada,
+        claim_id,
+        claim_id,
+        ada,
+        ada,
+    ]
     assert [entry.effective_date for entry in entries] == [
         None,
         date(2026, 1, 6),
         date(2026, 1, 7),
         date(2026, 1, 7),
         date(2026, 1, 8),
+        date(2026, 1, 8),
         date(2026, 1, 2),
     ]
     assert [entry.recorded_at.date() for entry in entries] == [
-        date(2026, 1, day) for day in (5, 6, 7, 7, 8, 9)
+        date(2026, 1, day) for day in (5, 6, 7, 7, 8, 8, 9)
     ]
+    assert entries[5].summary == "Letter queued: A decision on your claim"
     assert [entry.caused_by for entry in entries][:3] == [
         "system:journeys",
         "caseworker:CW-104",
@@ -517,8 +526,9 @@ def test_the_timeline_is_in_log_order_filtered_by_kind_and_periods_and_paginated
         "Customer.ClaimOpened",
         "Claim.Started",
         "Claim.AwardDecided",
+        "Customer.ContactQueued",
     ]
-    assert total == 3
+    assert total == 4
 
     both, total = timeline(
         kinds=("Customer.CircumstancesChanged", "Claim.Started"),
@@ -527,8 +537,8 @@ def test_the_timeline_is_in_log_order_filtered_by_kind_and_periods_and_paginated
     assert ([entry.kind for entry in both], total) == (["Customer.CircumstancesChanged"], 1)
 
     pages = [timeline(Page(limit=4, offset=offset)) for offset in (0, 4, 8)]
-    assert [len(page) for page, _ in pages] == [4, 2, 0]
-    assert {total for _, total in pages} == {6}
+    assert [len(page) for page, _ in pages] == [4, 3, 0]
+    assert {total for _, total in pages} == {7}
     assert [entry for page, _ in pages for entry in page] == entries
 
     bens, total = journeys.views.read_timeline(TimelineQuery(customer_id=ben), ALL)
