@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 
+from adapters.contact.spool import SpoolGateway
+from adapters.contact.view_index import ViewQueuedContacts
 from adapters.deadline_index import ViewDeadlineIndex
 from adapters.event_store.postgres import OneTripPostgresRecorder
 from adapters.log_listener import PostgresLogListener
@@ -30,6 +32,7 @@ from services.clock import Clock, SystemClock
 from services.deadlines import DeadlineScheduler
 from services.journeys import JourneysApplication
 from services.log import ApplicationLog
+from services.outbox import OutboxDispatcher
 from services.settings import Settings
 from services.uprating import AnnualUprating, RecorderEventWriter
 
@@ -116,6 +119,7 @@ class Journeys:
     projections: ProjectionRunner
     uprating: AnnualUprating
     deadlines: DeadlineScheduler
+    outbox: OutboxDispatcher
 
     def close(self) -> None:
         """Stop following the log and release database connections."""
@@ -179,4 +183,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         projections=runner,
         uprating=build_uprating(settings, application),
         deadlines=DeadlineScheduler(application, ViewDeadlineIndex(runner, views), clock),
+        outbox=OutboxDispatcher(
+            application,
+            ViewQueuedContacts(runner, views),
+            SpoolGateway(settings.contact_spool_path),
+        ),
     )

@@ -27,6 +27,18 @@ from services.settings import Settings
 
 TITLE = "Journeys"
 VERSION = "1"
+# Every router the API serves, in the order the OpenAPI document lists them.
+ROUTE_MODULES = (
+    customers,
+    caseworker,
+    transitions,
+    special_rules,
+    safeguarding,
+    contacts,
+    case_items,
+    auditor,
+    operations,
+)
 
 
 def token_issuer(journeys: Journeys) -> TokenIssuer:
@@ -69,17 +81,7 @@ def create_app(
     app.state.metrics = Metrics(journeys.projections)
     app.state.metrics.install(app)
     install_error_handlers(app)
-    for module in (
-        customers,
-        caseworker,
-        transitions,
-        special_rules,
-        safeguarding,
-        contacts,
-        case_items,
-        auditor,
-        operations,
-    ):
+    for module in ROUTE_MODULES:
         app.include_router(module.router)
     return app
 

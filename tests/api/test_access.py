@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import ALGORITHM, ISSUER, Role
+from domain.claim import Claim
 from services.clock import SimulatedClock
 from tests.api.helpers import (
     Claimed,
@@ -54,9 +56,20 @@ def send(api: TestClient, method: str, path: str, headers: Headers | None = None
 
 
 @pytest.fixture
-def claim(api: TestClient, tokens: Tokens, clock: SimulatedClock) -> Claimed:
-    """A decided PIP claim, so that every command has something to act on."""
-    return decided_pip_claim(api, tokens, clock)
+def claim(api: TestClient, tokens: Tokens, clock: SimulatedClock, journeys: Journeys) -> Claimed:
+    """A decided PIP claim, so that every command has something to act on.
+
+    Its position is the decision's own (the decision letter is stored after it, in one save).
+    """
+    decided = decided_pip_claim(api, tokens, clock)
+    log = journeys.projections.log.read(after=0, limit=1000)
+    position = max(
+        logged.position
+        for logged in log
+        if isinstance(logged.event, Claim.AwardDecided)
+        and logged.event.originator_id == decided.claim_id
+    )
+    return replace(decided, position=position)
 
 
 def ids_of(claim: Claimed) -> dict[str, object]:
@@ -72,6 +85,14 @@ def ids_of(claim: Claimed) -> dict[str, object]:
         "position": claim.position,
         "index": 0,
         "age": 14,
+        # Safeguarding records: access is refused before anyone looks them up.
+        "kind": "concern",
+        "item_id": claim.claim_id,
+        "concern_id": claim.claim_id,
+        "plan_id": claim.claim_id,
+        "lump_sum_id": claim.claim_id,
+        "referral_id": claim.claim_id,
+        "number": 1,
     }
 
 
@@ -83,7 +104,7 @@ def test_every_route_but_the_operational_ones_needs_a_token(
 ) -> None:
     walked = list(calls(app, ids_of(claim)))
 
-    assert len(walked) == 34  # 24 commands and 10 reads
+    assert len(walked) == 54  # 39 commands and 15 reads
     for method, path in walked:
         with nothing_appended(journeys):
             answer = send(api, method, path)
@@ -215,8 +236,9 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         if template not in customers_may | OPEN_TO_ANYONE
     ]
 
-    # 19 caseworker commands; timeline, 2 worklists, transition case, deadlines; 3 audit reads
-    assert len(staff_only) == 27
+    # 33 caseworker commands; timeline, 3 worklists, transition case, deadlines, Special Rules
+    # case, contacts, a customer's case items, one case item; 3 audit reads
+    assert len(staff_only) == 47
     for method, path in staff_only:
         with nothing_appended(journeys):
             answer = send(api, method, path, own)
@@ -232,7 +254,7 @@ def test_an_auditor_token_is_refused_every_command(
 ) -> None:
     commands = [(m, p) for m, p in calls(app, ids_of(claim)) if m == "POST"]
 
-    assert len(commands) == 24
+    assert len(commands) == 39
     for method, path in commands:
         with nothing_appended(journeys):
             answer = send(api, method, path, tokens.auditor())

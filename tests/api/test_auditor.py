@@ -298,6 +298,7 @@ def test_known_at_gives_the_state_and_only_the_events_recorded_by_then(
         "Customer.ClaimOpened",
         "Claim.Started",
         "Claim.QuestionnaireIssued",
+        "Customer.ContactQueued",  # the PIP2 letter, stored with the questionnaire
     ]
 
     after_the_change = known_at(api, tokens, recorded.customer_id, "2026-01-20T00:00:00Z")
@@ -307,7 +308,7 @@ def test_known_at_gives_the_state_and_only_the_events_recorded_by_then(
     ]
     assert [m["need"] for m in after_the_change["customer"]["support_markers"]] == ["literacy"]
     assert after_the_change["claims"][0]["status"] == "awaiting_questionnaire"
-    assert [event["kind"] for event in after_the_change["events"]][4:] == [
+    assert [event["kind"] for event in after_the_change["events"]][5:] == [
         "Customer.CircumstancesChanged",
         "Customer.SupportMarkerAdded",
     ]
@@ -329,7 +330,7 @@ def test_known_at_a_moment_in_another_time_zone_means_the_same_instant(
 
     assert paris["events"] == utc["events"]
     assert paris["customer"] == utc["customer"]
-    assert len(utc["events"]) == 6
+    assert len(utc["events"]) == 7  # with the PIP2 letter queued on the customer
 
 
 def test_known_at_before_the_customer_was_registered_is_not_found(

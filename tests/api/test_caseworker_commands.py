@@ -361,9 +361,12 @@ def test_a_dispute_runs_from_reconsideration_through_a_revision_to_the_tribunals
         "Claim.StatementOfReasonsRequested",
         "Claim.ReconsiderationRequested",
         "Claim.ReconsiderationDecided",
+        "Customer.ContactQueued",  # the MR notice
         "Claim.AppealLodged",
         "Claim.RevisedDuringAppeal",
+        "Customer.ContactQueued",  # the revised decision
         "Claim.AppealDecided",
+        "Customer.ContactQueued",  # the decision after the appeal
     ]
 
 

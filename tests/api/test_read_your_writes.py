@@ -33,7 +33,8 @@ def test_every_command_answers_with_the_log_position_it_reached(
 
     issued = issue_questionnaire(api, tokens, claim.id, journeys.clock.today())
     assert issued.id == claim.id
-    assert issued.position == log_position(journeys) == claim.position + 1
+    # The questionnaire and its letter, queued on the customer in the same save.
+    assert issued.position == log_position(journeys) == claim.position + 2
 
 
 def test_a_read_after_a_commands_position_includes_that_command(
@@ -51,11 +52,15 @@ def test_a_read_after_a_commands_position_includes_that_command(
             f"/customers/{claim.customer_id}/timeline", params=after, headers=tokens.caseworker()
         )
     )
+    # The decision letter is stored with the decision, after it: the command's position.
     assert timeline["entries"][-1]["position"] == claim.position
-    assert timeline["entries"][-1]["kind"] == "Claim.AwardDecided"
+    assert [entry["kind"] for entry in timeline["entries"][-2:]] == [
+        "Claim.AwardDecided",
+        "Customer.ContactQueued",
+    ]
 
     ledger = ok(api.get("/audit/decisions", params=after, headers=tokens.auditor()))
-    assert ledger["decisions"][-1]["position"] == claim.position
+    assert ledger["decisions"][-1]["position"] == claim.position - 1
 
     decisions_due = ok(
         api.get("/worklists/decisions_due", params=after, headers=tokens.caseworker())

@@ -29,6 +29,7 @@ KINDS = [
     "Customer.ClaimOpened",
     "Claim.Started",
     "Claim.QuestionnaireIssued",
+    "Customer.ContactQueued",  # the PIP2 letter, stored with the questionnaire
     "Customer.CircumstancesChanged",
     "Claim.QuestionnaireReturned",
 ]
@@ -86,7 +87,7 @@ def test_the_timeline_lists_every_event_in_log_order_with_who_caused_it(
 ) -> None:
     page = timeline(api, tokens, history)
 
-    assert (page["total"], page["limit"], page["offset"]) == (6, 50, 0)
+    assert (page["total"], page["limit"], page["offset"]) == (7, 50, 0)
     assert kinds(page) == KINDS
     positions = [entry["position"] for entry in page["entries"]]
     assert positions == sorted(positions)
@@ -97,10 +98,12 @@ def test_the_timeline_lists_every_event_in_log_order_with_who_caused_it(
         customer,
         customer,
         "caseworker:CW-104",
+        "caseworker:CW-104",
         customer,
         customer,
     ]
     assert [entry["recorded_at"][:10] for entry in page["entries"]] == [
+        "2026-01-05",
         "2026-01-05",
         "2026-01-05",
         "2026-01-05",
@@ -153,7 +156,12 @@ def test_the_timeline_can_be_filtered_by_the_period_the_facts_took_effect(
 
     # The change took effect on 1 January though it was reported on the 12th; the PIP2
     # came back on the 23rd; registration has no effective date.
-    assert kinds(page) == ["Customer.ClaimOpened", "Claim.Started", "Claim.QuestionnaireIssued"]
+    assert kinds(page) == [
+        "Customer.ClaimOpened",
+        "Claim.Started",
+        "Claim.QuestionnaireIssued",
+        "Customer.ContactQueued",
+    ]
     early = timeline(api, tokens, history, effective_to="2026-01-01")
     assert kinds(early) == ["Customer.CircumstancesChanged"]
 
@@ -172,9 +180,9 @@ def test_the_timeline_can_be_filtered_by_the_period_the_facts_were_recorded(
 
     # Bounds are inclusive and compared in UTC whatever offset the caller uses.
     to_the_second = timeline(api, tokens, history, recorded_to="2026-01-12T10:00:00+01:00")
-    assert kinds(to_the_second) == KINDS[:5]
+    assert kinds(to_the_second) == KINDS[:6]
     since = timeline(api, tokens, history, recorded_from="2026-01-12T09:00:00Z")
-    assert kinds(since) == KINDS[4:]
+    assert kinds(since) == KINDS[5:]
 
 
 def test_the_timeline_is_paged_with_limit_and_offset_and_tells_the_total(
@@ -184,9 +192,9 @@ def test_the_timeline_is_paged_with_limit_and_offset_and_tells_the_total(
     second = timeline(api, tokens, history, limit=4, offset=4)
     beyond = timeline(api, tokens, history, limit=4, offset=10)
 
-    assert (kinds(first), first["total"]) == (KINDS[:4], 6)
-    assert (kinds(second), second["total"], second["offset"]) == (KINDS[4:], 6, 4)
-    assert (beyond["entries"], beyond["total"]) == ([], 6)
+    assert (kinds(first), first["total"]) == (KINDS[:4], 7)
+    assert (kinds(second), second["total"], second["offset"]) == (KINDS[4:], 7, 4)
+    assert (beyond["entries"], beyond["total"]) == ([], 7)
     filtered = timeline(api, tokens, history, kind=KINDS[:3], limit=1, offset=1)
     assert (kinds(filtered), filtered["total"]) == (["Customer.ClaimOpened"], 3)
 

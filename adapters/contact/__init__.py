@@ -1,0 +1,1 @@
+"""Adapters of outbound contact: the spool the print and notify house reads, the outbox index."""
