@@ -14,8 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from adapters.bootstrap import Journeys, build
+from adapters.cli.case_item_summary import print_case_items, release_letters
 from adapters.cli.deadlines import deadlines_app
 from adapters.cli.operations import openapi, projections_app, serve, token
+from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
@@ -40,6 +42,7 @@ app.add_typer(customer_app, name="customer")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(deadlines_app, name="deadlines")
+app.add_typer(outbox_app, name="outbox")
 app.command()(serve)
 app.command()(token)
 app.command()(openapi)
@@ -80,6 +83,7 @@ def demo(
             first_day,
             until=first_day + timedelta(days=days),
             scheduler=system.deadlines,
+            safeguarding=True,
         )
         started = time.perf_counter()
         with Progress(
@@ -191,6 +195,8 @@ def _build_views(system: Journeys, simulated_until: date) -> None:
         worklists.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
     console.print(worklists)
     _transition_worklists(system, simulated_until)
+    release_letters(console, system)
+    print_case_items(console, system, simulated_until)
     console.print(
         "Serve them: [bold]journeys serve[/bold] (API at http://127.0.0.1:8000/docs; "
         "mint a token with [bold]journeys token --role caseworker[/bold])."

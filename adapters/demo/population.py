@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from adapters.demo.safeguarding import SAFEGUARDING_WEIGHTS, SafeguardingJourneys
 from domain.claim import Award, RatesOverride
 from domain.errors import DomainError
 from domain.periods import add_calendar_months, birthday
@@ -147,7 +148,8 @@ class Population:
     With a deadline `scheduler` (built on the same application and clock), young people
     moving from child DLA to PIP join the population, and the scheduler runs at 06:00 on
     every simulated day a deadline is due, before that day's commands. Without one (the
-    benchmark seeder), the population draws exactly the journeys it always drew.
+    benchmark seeder), the population draws exactly the journeys it always drew. With
+    `safeguarding`, people on the Special Rules fast-track and in safeguarding cases join too.
     """
 
     application: JourneysApplication
@@ -157,6 +159,10 @@ class Population:
     until: date
     stats: DemoStats = field(default_factory=DemoStats)
     scheduler: DeadlineScheduler | None = None
+    safeguarding: bool = False
+    """Also draw Special Rules and safeguarding journeys (the demo does; the bench seed not)."""
+    only_kinds: frozenset[str] | None = None
+    """Draw only these journey kinds (tests that need each kind of a few)."""
     _refused_deadlines: set[UUID] = field(default_factory=set, init=False, repr=False)
     _decided_transition_sample: bool = field(default=False, init=False, repr=False)
     # When each transition's earliest pending deadline falls (by customer), so the scheduler
@@ -171,6 +177,10 @@ class Population:
         journey_weights: dict[str, float] = dict(JOURNEY_WEIGHTS)
         if self.scheduler is not None:
             journey_weights.update(TRANSITION_WEIGHTS)
+        if self.safeguarding:
+            journey_weights.update(SAFEGUARDING_WEIGHTS)
+        if self.only_kinds is not None:
+            journey_weights = {k: w for k, w in journey_weights.items() if k in self.only_kinds}
         kinds, weights = zip(*journey_weights.items(), strict=True)
         if self.scheduler is not None:
             self._run_every_day = bool(self.scheduler.index.due(self.until, 1))
@@ -332,6 +342,11 @@ class Population:
             yield from self._dla_to_pip(kind)
             return
         yield begins
+        if kind in SAFEGUARDING_WEIGHTS:
+            customer_id = self._register(kind, 25, 64)
+            journeys = SafeguardingJourneys(self, lambda p: self.rng.random() < p)
+            yield from journeys.steps(kind, customer_id)
+            return
         if kind == "pip_over_pension_age":
             customer_id = self._register(kind, 68, 80)
         elif kind == "other_benefit":

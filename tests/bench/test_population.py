@@ -17,8 +17,10 @@ from adapters.bootstrap import Journeys, build
 from adapters.demo.population import Population
 from bench.population import SeededLog, seed_log
 from domain.claim import Claim
+from domain.contacts import contact_id_for
 from domain.customer import Customer
 from domain.transition import DlaToPipTransition
+from domain.values import EventRef
 from projections.model import Page, TimelineQuery
 from services.clock import SimulatedClock
 from services.journeys import JourneysApplication
@@ -44,14 +46,24 @@ def log_rows(application: JourneysApplication) -> list[Row]:
 
 
 def with_claim_ids_numbered(rows: list[Row]) -> list[Row]:
-    """The rows with each claim's random id (uuid4, as commands make them) numbered in order."""
+    """The rows with each claim's random id (uuid4, as commands make them) numbered in order.
+
+    A letter a claim's event implies has an id made from the claim's id and the event's
+    version (`contact_id_for`): it is renumbered with the claim.
+    """
     numbered: dict[UUID, UUID] = {}
     for aggregate_id, version, topic, _state in rows:
         if version == 1 and topic.endswith("Claim.Started"):
             numbered[aggregate_id] = UUID(int=len(numbered) + 1)
+    renamed = dict(numbered)
+    for aggregate_id, version, _topic, _state in rows:
+        if aggregate_id in numbered:
+            renamed[contact_id_for(EventRef(aggregate_id=aggregate_id, version=version))] = (
+                contact_id_for(EventRef(aggregate_id=numbered[aggregate_id], version=version))
+            )
     spellings = {
-        spelling(claim_id).encode(): spelling(number).encode()
-        for claim_id, number in numbered.items()
+        spelling(random_id).encode(): spelling(number).encode()
+        for random_id, number in renamed.items()
         for spelling in (lambda u: u.hex, str)
     }
 

@@ -39,6 +39,12 @@ def test_demo_creates_a_population_and_prints_the_summary(cli_settings: Settings
     assert checked.group(1) == checked.group(2)
     assert int(checked.group(1)) > 60
     assert re.search(r"Events written: \d+ in [\d.]+ s = \d+ events/second", result.output)
+    released = re.search(r"Outbox released to [\s\S]*?: (\d+) sent,\s+(\d+) refused", result.output)
+    assert released is not None, result.output
+    assert int(released.group(1)) > 0
+    assert "Case items on" in result.output
+    for kind in ("special rules", "contact", "concern", "lump sum"):
+        assert re.search(rf"│ {kind}\s*│\s*\d+ │\s*\d+ │\s*\d+ │\s*\d+ │", result.output), kind
 
 
 def transition_stages(output: str) -> dict[str, int]:
@@ -55,7 +61,7 @@ def transition_stages(output: str) -> dict[str, int]:
 def test_demo_includes_young_people_moving_from_dla_to_pip_as_deadlines_fire(
     cli_settings: Settings,
 ) -> None:
-    result = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
+    result = runner.invoke(app, ["demo", "--customers", "60", "--seed", "12"])
 
     assert result.exit_code == 0, result.output
     output = result.output
@@ -81,7 +87,7 @@ def test_demo_includes_young_people_moving_from_dla_to_pip_as_deadlines_fire(
 def test_customer_show_puts_the_dla_to_pip_transition_on_the_timeline(
     cli_settings: Settings,
 ) -> None:
-    demo = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
+    demo = runner.invoke(app, ["demo", "--customers", "60", "--seed", "12"])
     assert demo.exit_code == 0, demo.output
     nino = re.search(r"customer show (\w+)\s+\(dla to pip\)", demo.output)
     assert nino is not None, demo.output
