@@ -288,3 +288,61 @@ class RecommendationsOutstanding(DomainError):
 
 class ContactNotQueued(DomainError):
     """The contact is not waiting in the outbox (never queued, or already sent or refused)."""
+
+
+# -- debt recovery: rules (RULES.md section 5) -----------------------------------------------------
+
+
+class InvalidHardshipRequest(DomainError):
+    """A hardship request needs a reason, 1 month or more within the limit, and a lower rate."""
+
+
+class InvalidWaiver(DomainError):
+    """A waiver needs a reason and an amount above nothing and not above the balance."""
+
+
+# -- debt recovery: the Debt journey -------------------------------------------------------------
+
+
+class InvalidDebt(DomainError):
+    """A debt needs a positive amount in pence, a sound period and at most 3 months' deferral."""
+
+
+class InvalidDebtAmount(DomainError):
+    """An amount moved on a debt must be a positive number of pence."""
+
+
+class RepaymentExceedsBalance(DomainError):
+    """No more can be repaid or recovered than the balance: it never goes below nothing."""
+
+
+class DeductionAboveCap(DomainError):
+    """All of a customer's deductions together stay within the overall cap for the period."""
+
+
+class DeductionAlreadyTaken(DomainError):
+    """A debt is deducted once per assessment period (or pay date)."""
+
+
+class DebtAlreadyCleared(DomainError):
+    """Nothing is owed on a cleared debt: nothing more moves on it."""
+
+
+class DebtWithEstate(DomainError):
+    """The customer died: the debt is recovered from the estate, never from benefit or wages."""
+
+
+class RecoverySuspended(DomainError):
+    """Recovery of the debt is suspended under department policy."""
+
+
+class RecoveryMethodMismatch(DomainError):
+    """The debt is recovered by another method than the one the command uses."""
+
+
+class HardshipAlreadyRequested(DomainError):
+    """A hardship request on the debt is already waiting for a decision."""
+
+
+class NoHardshipRequest(DomainError):
+    """No hardship request on the debt is waiting for a decision."""

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from domain.decisions import Decision, Reproduction
 from domain.errors import UnknownRuleVersion
+from domain.rules.debt import (
+    DEBT_DEDUCTION_CAP,
+    DEBT_EARNINGS_ATTACHMENT,
+    DEBT_HARDSHIP,
+    DEBT_RECOVERY_METHOD,
+    DEBT_RECOVERY_RATE,
+    DEBT_WAIVER,
+)
 from domain.rules.determination import DECISION_MAKER_JUDGEMENT
 from domain.rules.disputes import (
     APPEAL_LAPSE,
@@ -63,6 +71,12 @@ RULES: dict[str, AnyRule] = {
         SPECIAL_RULES_PIP_AWARD,
         SPECIAL_RULES_BENEFIT_AWARD,
         SPECIAL_RULES_DEBT_RECOVERY,
+        DEBT_DEDUCTION_CAP,
+        DEBT_RECOVERY_RATE,
+        DEBT_RECOVERY_METHOD,
+        DEBT_EARNINGS_ATTACHMENT,
+        DEBT_HARDSHIP,
+        DEBT_WAIVER,
     )
 }
 
