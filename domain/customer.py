@@ -83,6 +83,7 @@ class Customer(JourneyAggregate):
         self.date_of_death: date | None = None
         self.death_reference: str | None = None
         self.claims: dict[UUID, BenefitType] = {}
+        self.debts: list[UUID] = []
         self.circumstances: list[tuple[date, str]] = []
         self.contacts: dict[UUID, ContactStatus] = {}
         self.queued_contacts: dict[UUID, OutboundMessage] = {}
@@ -236,6 +237,21 @@ class Customer(JourneyAggregate):
     @event(ClaimOpened)
     def _claim_opened(self, effective_date: date, claim_id: UUID, benefit: BenefitType) -> None:
         self.claims[claim_id] = benefit
+
+    class DebtOpened(JourneyAggregate.Event):
+        """A debt (an overpayment or an advance) was recorded for the customer."""
+
+        effective_date: date
+        debt_id: UUID
+
+    def open_debt(self, debt_id: UUID, effective: date) -> None:
+        """Link a new debt to the customer (after a death too: it is owed by the estate)."""
+        if debt_id not in self.debts:
+            self._debt_opened(effective_date=effective, debt_id=debt_id)
+
+    @event(DebtOpened)
+    def _debt_opened(self, effective_date: date, debt_id: UUID) -> None:
+        self.debts.append(debt_id)
 
     # -- outbound contact: one outbox, guarded against a notified death ---------------------
 

@@ -20,7 +20,10 @@ from domain.aggregate import JourneyAggregate
 from domain.claim import Award, Claim, DisallowanceGrounds
 from domain.contacts import OutboundMessage, channel_for, contact_id_for
 from domain.customer import Customer
+from domain.debt import Debt, DebtKind
+from domain.rules.debt import HardshipKind, RecoveryMethod
 from domain.rules.pip_assessment import Rate
+from domain.rules.safeguarding import pounds
 from domain.transition import DlaToPipTransition
 from domain.values import ContactPreferences, EventRef
 
@@ -148,6 +151,86 @@ def _reinstated(e: DlaToPipTransition.DlaReinstated) -> str:
     )
 
 
+_HOW_TO_ASK = (
+    "You can pay back some or all of it early at any time. If paying it back causes you "
+    "hardship, contact us: we can reduce or pause the repayments for a while."
+)
+
+
+def _debt_plan(e: Debt.Notified) -> str:
+    if e.method is RecoveryMethod.NOT_RECOVERED:
+        return "Because the amount is small, we will not ask you to pay it back."
+    if e.recovery_on_hold:
+        return "We are not asking you to pay it back at the moment. We will write to you first."
+    if e.method is RecoveryMethod.BENEFIT_DEDUCTION:
+        start = f" from {_day(e.first_repayment_on)}" if e.first_repayment_on else ""
+        if e.per_period_pence and e.repay_months:
+            return (
+                f"We will take {pounds(e.per_period_pence)} a month from your benefit{start}, "
+                f"over {e.repay_months} months."
+            )
+        if e.per_period_pence:
+            return (
+                f"We will take {pounds(e.per_period_pence)} from each monthly payment of your "
+                f"benefit{start}, or less where the limit on deductions means we must."
+            )
+        return f"We will take an amount from each payment of your benefit{start}."
+    if e.method is RecoveryMethod.EARNINGS_ATTACHMENT:
+        return (
+            "We will ask your employer to take an amount from your pay (a Direct Earnings "
+            "Attachment). You will always keep at least 60% of your net pay."
+        )
+    return "Please contact us to agree an amount you can afford to pay back each month."
+
+
+def _debt_notified(e: Debt.Notified) -> str:
+    if e.debt_kind is DebtKind.ADVANCE:
+        opening = f"You have been paid an advance of {pounds(e.amount_pence)}."
+        rights = "If you think the amount is wrong, contact us."
+    else:
+        period = ""
+        if e.period_from is not None and e.period_to is not None:
+            period = f" between {_day(e.period_from)} and {_day(e.period_to)}"
+        opening = (
+            f"You were paid {pounds(e.amount_pence)} more {e.benefit.value} than you were "
+            f"entitled to{period} (an overpayment)."
+        )
+        rights = (
+            "If you disagree that you were overpaid or with the amount, you can ask us to look "
+            "at the decision again (a mandatory reconsideration) within one month of the date of "
+            "this letter" + (f", by {_day(e.dispute_by)}." if e.dispute_by is not None else ".")
+        )
+    return f"{opening} {_debt_plan(e)} {rights} {_HOW_TO_ASK}"
+
+
+def _hardship_decided(e: Debt.HardshipDecided) -> str:
+    if not e.granted:
+        rate = pounds(e.per_period_pence)
+        stay = f"stay at {rate} a month" if e.per_period_pence else "stay the same"
+        return (
+            "We have looked at your request to reduce or pause your repayments and we cannot "
+            f"agree to it. Your repayments {stay}. If your circumstances change, contact us."
+        )
+    until = f"until {_day(e.until)}" if e.until is not None else "for a while"
+    if e.kind is HardshipKind.PAUSE:
+        change = f"We have paused your repayments from {_day(e.from_on)} {until}."
+    else:
+        change = (
+            f"We have reduced your repayments to {pounds(e.per_period_pence)} a month from "
+            f"{_day(e.from_on)} {until}."
+        )
+    return f"{change} After that, they go back to the usual amount. {_HOW_TO_ASK}"
+
+
+def _waived(e: Debt.Waived) -> str:
+    left = (
+        "You do not owe us anything more for it."
+        if e.balance_after_pence == 0
+        else f"You still owe {pounds(e.balance_after_pence)}."
+    )
+    return f"We have decided not to recover {pounds(e.amount_pence)} of your debt. {left}"
+
+
 @dataclass(frozen=True)
 class LetterTemplate:
     """A letter a fact implies: its template id, subject line and body."""
@@ -201,6 +284,11 @@ LETTERS: Mapping[type[JourneyAggregate.Event], LetterTemplate] = {
     DlaToPipTransition.DlaReinstated: LetterTemplate(
         "dla_pip_dla_reinstated", "Your DLA carries on", _reinstated
     ),
+    Debt.Notified: LetterTemplate("debt_notice", "Money you owe us", _debt_notified),
+    Debt.HardshipDecided: LetterTemplate(
+        "debt_hardship_decision", "Your request about your repayments", _hardship_decided
+    ),
+    Debt.Waived: LetterTemplate("debt_waived", "A decision about money you owe us", _waived),
 }
 """Every fact that means writing to the customer, and its letter."""
 
@@ -213,6 +301,10 @@ NOT_CONTACTS: Mapping[type[JourneyAggregate.Event], str] = {
     DlaToPipTransition.DlaEndDecided: "told in the PIP claim's decision or disallowance letter",
     DlaToPipTransition.DlaEnded: "the day set in an earlier letter arrived",
     Claim.AwardUprated: "yearly uprating notices are a bulk print run outside this journey",
+    Debt.RecoveryPlanned: "told in the debt notice recorded with it",
+    Debt.LeftUnrecovered: "told in the debt notice recorded with it",
+    Debt.RecoverySuspended: "nothing is sent: a letter could reveal why recovery stopped",
+    Debt.TransferredToEstate: "the customer has died: the estate is written to outside Journeys",
 }
 """Facts whose names suggest a contact (or that were checked) but that send nothing, and why."""
 

@@ -67,3 +67,7 @@ class LumpSumNotFound(NotFound):
 
 class SeriousCaseNotFound(NotFound):
     """No serious case referral exists with that id."""
+
+
+class DebtNotFound(NotFound):
+    """No debt exists with that id."""

@@ -27,6 +27,7 @@ from domain.values import (
 )
 from services.base import Recorded
 from services.contacts import ContactUseCases
+from services.debts import DebtUseCases
 from services.errors import CustomerAlreadyRegistered, CustomerNotFound
 from services.safeguarding import SafeguardingUseCases
 from services.special_rules import SpecialRulesUseCases
@@ -36,7 +37,7 @@ __all__ = ["JourneysApplication", "Recorded"]
 
 
 class JourneysApplication(
-    SpecialRulesUseCases, SafeguardingUseCases, ContactUseCases, DlaToPipUseCases
+    SpecialRulesUseCases, DebtUseCases, SafeguardingUseCases, ContactUseCases, DlaToPipUseCases
 ):
     """Customers, their claims and their journeys: load, command, save once."""
 
@@ -118,7 +119,7 @@ class JourneysApplication(
         return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
-        """Record the customer's death; any DLA to PIP transition and Special Rules case stop."""
+        """Record the death: journeys and payments stop, open debts move to the estate."""
         today = self.clock.today()
 
         def change(customer: Customer, transition: DlaToPipTransition | None) -> None:
@@ -132,7 +133,8 @@ class JourneysApplication(
             change(customer, transition)
             case = self._special_rules_case_on_death(customer_id, date_of_death, today, fresh)
             stopped = self._stop_payments_on_death(customer, date_of_death, fresh)
-            return tuple(a for a in (customer, transition, case, *stopped) if a is not None)
+            debts = self._debts_to_estate(customer, date_of_death, reference, fresh)
+            return tuple(a for a in (customer, transition, case, *stopped, *debts) if a is not None)
 
         return Recorded(customer_id, self._save_with_retries(customer_id, command))
 
@@ -460,7 +462,7 @@ class JourneysApplication(
         customer = self.customer(customer_id)
         events = [e for e in self.events.get(customer.id) if isinstance(e, JourneyAggregate.Event)]
         journeys = (transition_id_for(customer.id), special_rules_case_id_for(customer.id))
-        for aggregate_id in (*customer.claims, *journeys):
+        for aggregate_id in (*customer.claims, *journeys, *customer.debts):
             events.extend(
                 e for e in self.events.get(aggregate_id) if isinstance(e, JourneyAggregate.Event)
             )

@@ -61,6 +61,16 @@ class Settings(BaseSettings):
         description="The HMAC key that signs bearer tokens (set a real one in production)",
     )
     token_ttl_seconds: int = Field(default=3600, ge=60, description="How long a token lives")
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        min_length=1,
+        description="Kafka brokers to bootstrap from, host:port, comma-separated",
+    )
+    kafka_events_topic: str = Field(
+        default="journeys.events",
+        pattern=r"^[A-Za-z0-9._-]{1,249}$",
+        description="The topic the relay publishes every logged event to",
+    )
 
     @property
     def views_path(self) -> Path:

@@ -20,6 +20,7 @@ from domain.special_rules import (
 )
 from domain.values import Actor, ClaimantRole, EventRef
 from services.base import Recorded
+from services.debts import DebtUseCases
 from services.transitions import DlaToPipUseCases
 
 
@@ -33,7 +34,7 @@ def _to_consider(claim: Claim) -> ClaimToConsider:
     )
 
 
-class SpecialRulesUseCases(DlaToPipUseCases):
+class SpecialRulesUseCases(DebtUseCases, DlaToPipUseCases):
     """Record SR1s, decide fast-tracked claims, read a customer's case."""
 
     def record_sr1(
@@ -82,6 +83,8 @@ class SpecialRulesUseCases(DlaToPipUseCases):
                 ):
                     candidate.fast_track(case.id, today)
                     changed.append(candidate)
+            # The debt recovery policy, once decided, suspends open debts in the same save.
+            changed.extend(self._suspend_debts_by_policy(customer, case, today, fresh))
             recorded_for[:] = [case.id]
             return changed
 

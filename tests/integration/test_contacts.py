@@ -14,6 +14,7 @@ from adapters.contact.spool import SpoolGateway
 from domain.claim import Award, Claim
 from domain.customer import Customer
 from domain.letters import LETTERS
+from domain.rules.debt import DebtCause, WaiverGround
 from domain.values import BenefitType, Region
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
 from services.clock import SimulatedClock
@@ -217,6 +218,24 @@ def test_every_contact_path_after_a_death_is_refused_recorded_and_shown_to_casew
         judge=JUDGE,
         reason="the decision was right",
     )
+    # A debt: UC paid after the death is owed by the estate (no notice is even tried), and
+    # writing part of it off would mean a letter.
+    debt = app.identify_overpayment(
+        ada,
+        benefit=BenefitType.UC,
+        cause=DebtCause.OFFICIAL_ERROR,
+        period_from=date(2026, 1, 13),
+        period_to=date(2026, 1, 14),
+        amount_pence=9_000,
+        identified_on=date(2026, 1, 14),
+    ).id
+    app.waive(
+        debt,
+        amount_pence=1_000,
+        grounds=WaiverGround.OTHER,
+        reason="rounding",
+        decided_on=date(2026, 1, 14),
+    )
     # Monday 16 February 2026: the PIP2 is overdue.
     move_to(clock, date(2026, 2, 16))
     app.make_negative_determination(pip)  # disallowed
@@ -257,6 +276,7 @@ def test_every_contact_path_after_a_death_is_refused_recorded_and_shown_to_casew
             "mr_notice",
             "revised_decision",
             "appeal_decision",
+            "debt_waived",
         ]
     )
     at_dispatch = [r for r in refused if r.reason.endswith("after the message was queued")]
@@ -271,18 +291,22 @@ def test_every_contact_path_after_a_death_is_refused_recorded_and_shown_to_casew
     ]
     assert refusals(journeys, closed.customer_id) == []  # closed: nothing even tried
     # Every registered letter that can arise after a death was tried (a new PIP claim, which
-    # DlaRestarted and DlaReinstated need, cannot be started for a deceased customer).
+    # DlaRestarted and DlaReinstated need, cannot be started for a deceased customer; a debt
+    # found after a death goes to the estate unnotified, and a death drops any hardship
+    # request, so no hardship decision follows).
     tried = {r.message.template_id for r in (*refused, *children)}
     assert {t.template_id for t in LETTERS.values()} - tried == {
         "dla_pip_dla_restarted",
         "dla_pip_dla_reinstated",
+        "debt_notice",
+        "debt_hardship_decision",
     }
     for r in (*refused, *children):
         assert r.reason.startswith("death notified (date of death ")
         assert not FORBIDDEN.search(r.message.body)
 
     items = contact_items(journeys, ada)
-    assert sorted(item.status for item in items) == ["refused"] * 11 + ["sent"]
+    assert sorted(item.status for item in items) == ["refused"] * 12 + ["sent"]
     for item in items:
         if item.status == "refused":
             assert not item.open
