@@ -19,6 +19,7 @@ from adapters.cli.deadlines import deadlines_app
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
+from adapters.cli.relay import relay
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
 from bench.cli import bench
@@ -47,6 +48,7 @@ app.command()(serve)
 app.command()(token)
 app.command()(openapi)
 app.command()(uprate)
+app.command()(relay)
 app.command()(bench)
 
 console = Console()
