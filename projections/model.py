@@ -135,6 +135,62 @@ class SelfServiceTransition(ReadModel):
     )
 
 
+class DebtHardship(ReadModel):
+    """A reduction or pause of repayments the customer was granted, and for how long."""
+
+    kind: str = Field(description="pause or reduce")
+    from_on: date
+    until: date = Field(description="repayments go back to the usual amount on this day")
+    months: int
+    per_period_pence: int = Field(description="pence a month while it lasts (0 for a pause)")
+
+
+class SelfServiceDebt(ReadModel):
+    """A debt on the customer's own page: plain words, amounts in pence, dates to plan with.
+
+    Never says why recovery is on hold, why a debt arose (fraud is not named) or any free
+    text a caseworker wrote; a debt that passed to the estate is not shown at all.
+    """
+
+    debt_id: UUID
+    kind: str = Field(description="overpayment or advance")
+    benefit: str
+    what: str = Field(description="the debt in plain words, e.g. Universal Credit overpayment")
+    status: str = Field(
+        description="recovering, hardship_requested, paused, reduced, on_hold, cleared, "
+        "written_off or not_recovered"
+    )
+    status_text: str = Field(description="the status in plain language")
+    original_pence: int
+    balance_pence: int
+    method: str | None = Field(default=None, description="how it is repaid (machine-readable)")
+    per_period_pence: int = Field(default=0, description="the usual amount repaid a month")
+    plan: str | None = Field(default=None, description="how it is repaid, in plain language")
+    first_repayment_on: date | None = Field(
+        default=None, description="an advance's first repayment"
+    )
+    last_taken_on: date | None = Field(default=None, description="the last repayment taken")
+    next_deduction_pence: int | None = None
+    next_deduction_on: date | None = None
+    projected_clear_on: date | None = Field(
+        default=None, description="when it will be paid off at the usual amount, if known"
+    )
+    on_hold_until: date | None = Field(
+        default=None, description="repayments are paused until this day"
+    )
+    recovery_on_hold: bool = Field(
+        default=False, description="we are not asking for repayments at the moment"
+    )
+    hardship: DebtHardship | None = None
+    hardship_requested_on: date | None = Field(
+        default=None, description="a request to reduce or pause repayments waits for us"
+    )
+    cleared_on: date | None = None
+    rights: tuple[Right, ...] = ()
+    how_to_ask_for_hardship: str | None = None
+    how_to_repay: str | None = None
+
+
 class SelfServiceView(ReadModel):
     """Everything a signed-in customer sees about themselves.
 
@@ -151,6 +207,9 @@ class SelfServiceView(ReadModel):
     appointee: str | None = None
     dla_to_pip: SelfServiceTransition | None = Field(
         default=None, description="the move from child DLA to PIP, if the customer is making it"
+    )
+    debts: tuple[SelfServiceDebt, ...] = Field(
+        default=(), description="overpayments and advances the customer is paying back"
     )
     position: int = Field(description="the log position this view reflects")
 
@@ -366,7 +425,7 @@ class LedgerQuery(ReadModel):
     automated: bool | None = None
 
 
-# -- case items: Special Rules cases, contacts and safeguarding (caseworker) -------------------
+# -- case items: Special Rules cases, contacts, safeguarding and debts (caseworker) -----------
 
 
 class CaseItemKind(Enum):
@@ -378,6 +437,8 @@ class CaseItemKind(Enum):
     SIX_POINT_PLAN = "six_point_plan"
     LUMP_SUM = "lump_sum"
     SERIOUS_CASE = "serious_case"
+    HARDSHIP_REQUEST = "hardship_request"
+    ESTATE_DEBT = "estate_debt"
 
 
 class CaseItem(ReadModel):

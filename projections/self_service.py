@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.aggregate import JourneyAggregate
 from domain.claim import Award, Claim, ClaimStatus, DisallowanceGrounds
 from domain.customer import Customer
+from domain.debt import Debt
 from domain.decisions import Decision
 from domain.periods import within_months_of
 from domain.rules.disputes import appeal_deadline, reconsideration_deadline
@@ -34,6 +35,7 @@ from projections.projection import (
     pounds,
     prefetch_owners,
 )
+from projections.self_service_debts import fold_debt
 from projections.store import ViewBatch
 from projections.transition_texts import render_transition
 from projections.transitions import apply_updates, concerns_transition, transition_updates
@@ -206,6 +208,8 @@ def _fold(view: SelfServiceView | None, logged: LoggedEvent) -> SelfServiceView 
         return _fold_customer(view, event)
     if isinstance(event, Claim.Event):
         return _fold_claim(view, event)
+    if isinstance(event, Debt.Event):
+        return fold_debt(view, event)
     if concerns_transition(event):
         return _fold_transition(view, event)
     return view

@@ -10,8 +10,10 @@ from domain.claim import Claim
 from domain.concern import Concern
 from domain.customer import Customer
 from domain.deadlines import WithDeadlines
+from domain.debt import Debt
 from domain.decisions import Decision, decisions_in
 from domain.lump_sum import LumpSum
+from domain.rules.debt import HardshipKind, RecoveryMethod
 from domain.rules.dla_to_pip import DLA_PIP_INVITATION_DATE
 from domain.serious_case import SeriousCaseReferral
 from domain.six_point_plan import SixPointPlan
@@ -76,6 +78,51 @@ def _transition_started(event: DlaToPipTransition.Started) -> str:
     return (
         f"DLA to PIP transition started: 16 on {plan.sixteenth_birthday.isoformat()}, "
         f"PIP invitation due on {plan.invite_on.isoformat()}"
+    )
+
+
+_RECOVERY = {
+    RecoveryMethod.BENEFIT_DEDUCTION: "deduction from benefit",
+    RecoveryMethod.EARNINGS_ATTACHMENT: "Direct Earnings Attachment",
+    RecoveryMethod.VOLUNTARY_PLAN: "voluntary plan",
+    RecoveryMethod.NOT_RECOVERED: "not recovered (small debt)",
+}
+
+_TAKEN = {
+    RecoveryMethod.BENEFIT_DEDUCTION: "Deducted from benefit",
+    RecoveryMethod.EARNINGS_ATTACHMENT: "Attached from earnings",
+    RecoveryMethod.VOLUNTARY_PLAN: "Paid under the voluntary plan",
+}
+
+
+def _left(balance_pence: int) -> str:
+    return f"{pounds(balance_pence)} left" if balance_pence else "nothing left"
+
+
+def _recovery_planned(e: Debt.RecoveryPlanned) -> str:
+    rate = f", {pounds(e.per_period_pence)} a month" if e.per_period_pence else ""
+    months = f" over {e.repay_months} months" if e.repay_months else ""
+    held = "; on hold by policy" if e.suspended else ""
+    return f"Recovery planned: {_RECOVERY[e.method]}{rate}{months}{held}"
+
+
+def _hardship_asked(e: Debt.HardshipRequested) -> str:
+    if e.kind is HardshipKind.PAUSE:
+        what = f"pause for {e.months} months"
+    else:
+        what = f"reduce to {pounds(e.reduced_per_period_pence or 0)} a month for {e.months} months"
+    return f"Hardship asked for: {what} ({e.reason})"
+
+
+def _hardship_decided(e: Debt.HardshipDecided) -> str:
+    if not e.granted:
+        return f"Hardship refused: repayments stay at {pounds(e.per_period_pence)} a month"
+    until = f" until {e.until.isoformat()}" if e.until is not None else ""
+    if e.kind is HardshipKind.PAUSE:
+        return f"Hardship granted: repayments paused from {e.from_on.isoformat()}{until}"
+    return (
+        f"Hardship granted: repayments reduced to {pounds(e.per_period_pence)} a month from "
+        f"{e.from_on.isoformat()}{until}"
     )
 
 
@@ -253,6 +300,42 @@ _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
         f"Panel recommendation {e.number} completed: {e.outcome}"
     ),
     SeriousCaseReferral.Closed: lambda e: f"Serious case referral closed: {e.summary}",
+    Customer.DebtOpened: lambda e: f"Debt recorded ({e.debt_id})",
+    Debt.OverpaymentIdentified: lambda e: (
+        f"{e.benefit.value} overpayment of {pounds(e.amount_pence)} identified "
+        f"({e.cause.value.replace('_', ' ')}), for {e.period_from.isoformat()} to "
+        f"{e.period_to.isoformat()}"
+    ),
+    Debt.AdvanceTaken: lambda e: (
+        f"{e.benefit.value} {e.advance_kind.value.replace('_', ' ')} advance of "
+        f"{pounds(e.amount_pence)} taken on {e.taken_on.isoformat()}, first repayment "
+        f"{e.first_repayment_on.isoformat()}"
+        + (f" (deferred {e.deferral_months} months)" if e.deferral_months else "")
+    ),
+    Debt.RecoveryPlanned: _recovery_planned,
+    Debt.Notified: lambda e: (
+        "Debt notice sent"
+        + (f": reconsideration by {e.dispute_by.isoformat()}" if e.dispute_by else "")
+    ),
+    Debt.DeductionTaken: lambda e: (
+        f"{_TAKEN[e.source]}: {pounds(e.amount_pence)} on {e.period_start.isoformat()}, "
+        f"{_left(e.balance_after_pence)}"
+    ),
+    Debt.Repaid: lambda e: (
+        f"Repaid early: {pounds(e.amount_pence)}, {_left(e.balance_after_pence)}"
+    ),
+    Debt.Waived: lambda e: f"Written off: {pounds(e.amount_pence)}, {_left(e.balance_after_pence)}",
+    Debt.LeftUnrecovered: lambda e: f"Small debt of {pounds(e.amount_pence)} left unrecovered",
+    Debt.HardshipRequested: _hardship_asked,
+    Debt.HardshipDecided: _hardship_decided,
+    Debt.RecoverySuspended: lambda e: (
+        "Recovery suspended under the Special Rules debt recovery policy"
+    ),
+    Debt.TransferredToEstate: lambda e: (
+        f"Debt transferred to the estate: {pounds(e.balance_pence)} to recover "
+        f"(reference {e.reference}), never from family"
+    ),
+    Debt.Cleared: lambda e: "Debt cleared: nothing owed",
 }
 
 

@@ -1,7 +1,8 @@
 """Case items: what caseworkers must see or act on, one generic view for several areas.
 
-Special Rules cases, outbound contacts (refused ones above all) and safeguarding work each
-open, change and close items here; each area's module says how its events do that.
+Special Rules cases, outbound contacts (refused ones above all), safeguarding work and debts
+(hardship requests, debts the estate owes) each open, change and close items here; each
+area's module says how its events do that.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from projections.case_items.contacts import update_contacts
+from projections.case_items.debts import update_debts
 from projections.case_items.safeguarding import update_safeguarding
 from projections.case_items.special_rules import update_special_rules
 from projections.projection import LoggedEvent, Projection, owner_of, prefetch_owners
@@ -22,6 +24,7 @@ UPDATERS: tuple[CaseItemUpdater, ...] = (
     update_special_rules,
     update_contacts,
     update_safeguarding,
+    update_debts,
 )
 
 
