@@ -93,6 +93,9 @@ def ids_of(claim: Claimed) -> dict[str, object]:
         "lump_sum_id": claim.claim_id,
         "referral_id": claim.claim_id,
         "number": 1,
+        # Debts: access by role comes first, and a customer's ownership is checked before
+        # anything else is read.
+        "debt_id": claim.claim_id,
     }
 
 
@@ -104,7 +107,7 @@ def test_every_route_but_the_operational_ones_needs_a_token(
 ) -> None:
     walked = list(calls(app, ids_of(claim)))
 
-    assert len(walked) == 54  # 39 commands and 15 reads
+    assert len(walked) == 67  # 50 commands and 17 reads
     for method, path in walked:
         with nothing_appended(journeys):
             answer = send(api, method, path)
@@ -229,6 +232,11 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         "/claims/{claim_id}/questionnaire/return",
         "/claims/{claim_id}/reconsideration",
         "/claims/{claim_id}/statement-of-reasons",
+        "/customers/{customer_id}/debts",
+        "/customers/{customer_id}/debts/what-if",
+        "/debts/{debt_id}",
+        "/debts/{debt_id}/hardship-requests",
+        "/debts/{debt_id}/repayments",
     }
     staff_only = [
         (method, template.format(**ids_of(claim)))
@@ -236,9 +244,9 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         if template not in customers_may | OPEN_TO_ANYONE
     ]
 
-    # 33 caseworker commands; timeline, 3 worklists, transition case, deadlines, Special Rules
+    # 41 caseworker commands; timeline, 3 worklists, transition case, deadlines, Special Rules
     # case, contacts, a customer's case items, one case item; 3 audit reads
-    assert len(staff_only) == 47
+    assert len(staff_only) == 55
     for method, path in staff_only:
         with nothing_appended(journeys):
             answer = send(api, method, path, own)
@@ -254,7 +262,7 @@ def test_an_auditor_token_is_refused_every_command(
 ) -> None:
     commands = [(m, p) for m, p in calls(app, ids_of(claim)) if m == "POST"]
 
-    assert len(commands) == 39
+    assert len(commands) == 50
     for method, path in commands:
         with nothing_appended(journeys):
             answer = send(api, method, path, tokens.auditor())
