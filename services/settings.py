@@ -71,6 +71,26 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9._-]{1,249}$",
         description="The topic the relay publishes every logged event to",
     )
+    kafka_death_notifications_topic: str = Field(
+        default="journeys.inbound.death-notifications",
+        pattern=r"^[A-Za-z0-9._-]{1,249}$",
+        description="Tell Us Once death notifications `journeys consume` applies",
+    )
+    kafka_sr1_submissions_topic: str = Field(
+        default="journeys.inbound.sr1-submissions",
+        pattern=r"^[A-Za-z0-9._-]{1,249}$",
+        description="Clinicians' SR1 submissions `journeys consume` applies",
+    )
+    kafka_dead_letters_topic: str = Field(
+        default="journeys.inbound.dead-letters",
+        pattern=r"^[A-Za-z0-9._-]{1,249}$",
+        description="Where inbound messages that cannot be applied go, with the reason",
+    )
+    kafka_inbound_group: str = Field(
+        default="journeys-inbound",
+        min_length=1,
+        description="The consumer group of `journeys consume` (its committed offsets)",
+    )
 
     @property
     def views_path(self) -> Path:
