@@ -15,7 +15,9 @@ from rich.table import Table
 
 from adapters.bootstrap import Journeys, build
 from adapters.cli.case_item_summary import print_case_items, release_letters
+from adapters.cli.consume import consume
 from adapters.cli.deadlines import deadlines_app
+from adapters.cli.debt_summary import print_debts
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
@@ -49,6 +51,7 @@ app.command()(token)
 app.command()(openapi)
 app.command()(uprate)
 app.command()(relay)
+app.command()(consume)
 app.command()(bench)
 
 console = Console()
@@ -86,6 +89,7 @@ def demo(
             until=first_day + timedelta(days=days),
             scheduler=system.deadlines,
             safeguarding=True,
+            debts=True,
         )
         started = time.perf_counter()
         with Progress(
@@ -150,6 +154,7 @@ def _summarise(
             table.add_row(f"dispute: {stage.value.replace('_', ' ')}", str(count))
     console.print(table)
     _summarise_transitions(system, stats)
+    print_debts(console, system, simulated_until)
     report = system.ledger.replay()
     decisions = Table(title="Decisions recorded (re-run from their recorded inputs)")
     decisions.add_column("Rule")

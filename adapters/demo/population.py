@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from adapters.demo.debts import DEBT_WEIGHTS, DebtJourneys
 from adapters.demo.safeguarding import SAFEGUARDING_WEIGHTS, SafeguardingJourneys
 from domain.claim import Award, RatesOverride
 from domain.errors import DomainError
@@ -149,7 +150,8 @@ class Population:
     moving from child DLA to PIP join the population, and the scheduler runs at 06:00 on
     every simulated day a deadline is due, before that day's commands. Without one (the
     benchmark seeder), the population draws exactly the journeys it always drew. With
-    `safeguarding`, people on the Special Rules fast-track and in safeguarding cases join too.
+    `safeguarding`, people on the Special Rules fast-track and in safeguarding cases join too;
+    with `debts`, people with overpayments and advances being recovered.
     """
 
     application: JourneysApplication
@@ -161,6 +163,8 @@ class Population:
     scheduler: DeadlineScheduler | None = None
     safeguarding: bool = False
     """Also draw Special Rules and safeguarding journeys (the demo does; the bench seed not)."""
+    debts: bool = False
+    """Also draw debt recovery journeys (the demo does; the bench seed not)."""
     only_kinds: frozenset[str] | None = None
     """Draw only these journey kinds (tests that need each kind of a few)."""
     _refused_deadlines: set[UUID] = field(default_factory=set, init=False, repr=False)
@@ -179,6 +183,8 @@ class Population:
             journey_weights.update(TRANSITION_WEIGHTS)
         if self.safeguarding:
             journey_weights.update(SAFEGUARDING_WEIGHTS)
+        if self.debts:
+            journey_weights.update(DEBT_WEIGHTS)
         if self.only_kinds is not None:
             journey_weights = {k: w for k, w in journey_weights.items() if k in self.only_kinds}
         kinds, weights = zip(*journey_weights.items(), strict=True)
@@ -346,6 +352,10 @@ class Population:
             customer_id = self._register(kind, 25, 64)
             journeys = SafeguardingJourneys(self, lambda p: self.rng.random() < p)
             yield from journeys.steps(kind, customer_id)
+            return
+        if kind in DEBT_WEIGHTS:
+            customer_id = self._register(kind, 25, 64)
+            yield from DebtJourneys(self, self.rng).steps(kind, customer_id)
             return
         if kind == "pip_over_pension_age":
             customer_id = self._register(kind, 68, 80)

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import Journeys, build
+from adapters.demo.debts import DEBT_WEIGHTS
 from adapters.demo.population import Population
 from adapters.demo.safeguarding import SAFEGUARDING_WEIGHTS
 from projections.model import CaseItem, CaseItemKind
@@ -228,4 +229,54 @@ def test_a_safeguarding_population_builds_the_same_views_and_every_kind_of_case_
     case_item_kinds = {
         CaseItem.model_validate_json(str(row[-1])).kind for row in views["view_case_item"]
     }
-    assert case_item_kinds == set(CaseItemKind)
+    assert case_item_kinds == {
+        CaseItemKind.SPECIAL_RULES,
+        CaseItemKind.CONTACT,
+        CaseItemKind.CONCERN,
+        CaseItemKind.SIX_POINT_PLAN,
+        CaseItemKind.LUMP_SUM,
+        CaseItemKind.SERIOUS_CASE,
+    }
+
+
+# Debt recovery: the demo's own debt journeys, and a death or two without a debt.
+DEBT_KINDS = {
+    "Customer.DebtOpened",
+    "Debt.OverpaymentIdentified",
+    "Debt.AdvanceTaken",
+    "Debt.RecoveryPlanned",
+    "Debt.Notified",
+    "Debt.DeductionTaken",
+    "Debt.HardshipRequested",
+    "Debt.HardshipDecided",
+    "Debt.Repaid",
+    "Debt.Waived",
+    "Debt.LeftUnrecovered",
+    "Debt.RecoverySuspended",
+    "Debt.TransferredToEstate",
+    "Debt.Cleared",
+    "SpecialRulesCase.DebtRecoveryPolicyApplied",
+}
+
+
+def test_a_debt_population_builds_the_same_views_and_its_kinds_of_case_item(
+    journeys: Journeys, clock: SimulatedClock
+) -> None:
+    # Seed 3 reaches every kind below.
+    play_with_random_catch_ups(
+        journeys,
+        clock,
+        3,
+        30,
+        until=clock.today() + timedelta(days=420),
+        scheduler=journeys.deadlines,
+        debts=True,
+        only_kinds=frozenset({*DEBT_WEIGHTS, "deceased"}),
+    )
+    views = assert_views_equal_rebuilt_views(journeys)
+    kinds = {str(row[2]) for row in views["view_timeline"]}
+    assert kinds >= DEBT_KINDS, f"never recorded: {sorted(DEBT_KINDS - kinds)}"
+    case_item_kinds = {
+        CaseItem.model_validate_json(str(row[-1])).kind.value for row in views["view_case_item"]
+    }
+    assert case_item_kinds >= {"hardship_request", "estate_debt"}, case_item_kinds
