@@ -19,7 +19,7 @@ from domain.aggregate import acting_as
 from domain.rules.debt import AdvanceKind, DebtCause, HardshipKind, WaiverGround
 from domain.rules.special_rules import ClinicianRole
 from domain.special_rules import Sr1Evidence
-from domain.values import Actor, BenefitType
+from domain.values import BenefitType
 from projections.case_items.debts import estate_item_id, hardship_item_id
 from projections.model import (
     CaseItem,
@@ -33,34 +33,17 @@ from projections.model import (
 )
 from projections.self_service_debts import HOW_TO_ASK_FOR_HARDSHIP, HOW_TO_REPAY, ON_HOLD_TEXT
 from services.clock import SimulatedClock
-from tests.integration.helpers import DECISION_MAKER, register, start_claim
+from tests.integration.helpers import start_claim
 from tests.projections.helpers import dump_views, fresh_view_store, rebuild_everything
+from tests.scenarios.debt_steps import ALLOWANCE, CASEWORKER, ayo_on_uc
 from tests.scenarios.special_rules_words import revealing_words
 from tests.scenarios.steps import move_to
-
-ALLOWANCE = 40_014
-CASEWORKER = Actor.caseworker("DM-412")
 
 
 @pytest.fixture
 def clock() -> SimulatedClock:
     """A clock on Tuesday 1 April 2025, a month before the cap falls to 15%."""
     return SimulatedClock.on(date(2025, 4, 1))
-
-
-def ayo_on_uc(journeys: Journeys) -> UUID:
-    """Ayo, awarded UC from 12 March 2025 (decided on 1 April 2025)."""
-    customer_id = register(journeys, name="Ayo")
-    claim_id = start_claim(journeys, customer_id, BenefitType.UC, date(2025, 3, 12))
-    journeys.application.decide_entitlement(
-        claim_id,
-        decided_on=date(2025, 4, 1),
-        entitled=True,
-        reason="meets the conditions",
-        decision_maker=DECISION_MAKER,
-        starts_on=date(2025, 3, 12),
-    )
-    return customer_id
 
 
 def overpaid(

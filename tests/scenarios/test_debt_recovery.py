@@ -26,34 +26,17 @@ from domain.rules.debt import (
     RecoveryMethod,
     WaiverGround,
 )
-from domain.values import Actor, BenefitType
+from domain.values import BenefitType
 from services.clock import SimulatedClock
-from tests.integration.helpers import DECISION_MAKER, register, start_claim
+from tests.integration.helpers import register
+from tests.scenarios.debt_steps import ALLOWANCE, CASEWORKER, ayo_on_uc
 from tests.scenarios.steps import move_to
-
-ALLOWANCE = 40_014
-CASEWORKER = Actor.caseworker("DM-412")
 
 
 @pytest.fixture
 def clock() -> SimulatedClock:
     """A clock on Tuesday 1 April 2025, a month before the cap falls to 15%."""
     return SimulatedClock.on(date(2025, 4, 1))
-
-
-def ayo_on_uc(journeys: Journeys) -> UUID:
-    """Ayo, awarded UC from 12 March 2025 (decided on 1 April 2025)."""
-    customer_id = register(journeys, name="Ayo")
-    claim_id = start_claim(journeys, customer_id, BenefitType.UC, date(2025, 3, 12))
-    journeys.application.decide_entitlement(
-        claim_id,
-        decided_on=date(2025, 4, 1),
-        entitled=True,
-        reason="meets the conditions",
-        decision_maker=DECISION_MAKER,
-        starts_on=date(2025, 3, 12),
-    )
-    return customer_id
 
 
 def deductions(journeys: Journeys, debt_id: UUID) -> list[Debt.DeductionTaken]:
