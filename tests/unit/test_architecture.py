@@ -73,7 +73,7 @@ def test_every_service_built_from_the_image_runs_a_real_journeys_command() -> No
         if service.get("build") == "."
     }
 
-    assert {"demo", "api", "projections", "deadlines"} <= set(built)
+    assert {"demo", "api", "projections", "deadlines", "outbox", "relay", "consume"} <= set(built)
     for name, command in built.items():
         assert _parses_as_a_journeys_command(command), (name, command)
     assert not _parses_as_a_journeys_command(["deadlines", "run", "--no-such-option"])
