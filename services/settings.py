@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         min_length=1,
         description="The consumer group of `journeys consume` (its committed offsets)",
     )
+    kafka_projection_group: str = Field(
+        default="journeys-projections",
+        min_length=1,
+        description="The consumer group of `journeys project --from-kafka` (the workers)",
+    )
 
     @property
     def views_path(self) -> Path:

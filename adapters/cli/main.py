@@ -21,6 +21,7 @@ from adapters.cli.debt_summary import print_debts
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
+from adapters.cli.project import project
 from adapters.cli.relay import relay
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
@@ -52,6 +53,7 @@ app.command()(openapi)
 app.command()(uprate)
 app.command()(relay)
 app.command()(consume)
+app.command()(project)
 app.command()(bench)
 
 console = Console()

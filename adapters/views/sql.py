@@ -705,6 +705,17 @@ class SqlViewBatch(ViewBatch):
         """Write every buffer and the tracking position (inside the open transaction)."""
         if self._position is None:
             raise ValueError("a batch must say which position it brings the projection to")
+        self.flush_rows()
+        self._cursor.execute(
+            self._store.t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
+            (self._position, projection),
+        )
+
+    def flush_rows(self) -> None:
+        """Write every buffer (inside the open transaction) and no tracking position.
+
+        The Kafka projection workers call this: they track partitions' offsets instead.
+        """
         store, cursor = self._store, self._cursor
         if self._new_owners:
             store.insert_rows(
@@ -744,10 +755,6 @@ class SqlViewBatch(ViewBatch):
         self._flush_deadlines()
         self._flush_transitions()
         self._flush_case_items()
-        cursor.execute(
-            store.t("UPDATE {p}view_tracking SET position = ? WHERE projection = ?"),
-            (self._position, projection),
-        )
 
     def _flush_worklist(self) -> None:
         store, cursor = self._store, self._cursor

@@ -1,0 +1,84 @@
+"""`journeys project --from-kafka`: a scale-out projection worker in the Kafka consumer group.
+
+Start as many as the events topic has partitions: the group (``JOURNEYS_KAFKA_PROJECTION_GROUP``)
+shares the partitions among them and rebalances as workers come and go. Each applies its
+partitions' events to the views with per-partition tracking in the same transaction, and
+commits Kafka offsets only afterwards (see adapters/kafka/workers.py).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, datetime
+
+import typer
+from rich.console import Console
+
+from adapters.bootstrap import build
+from adapters.kafka.workers import WorkerTally, build_worker
+from services.settings import Settings
+
+console = Console()
+
+
+def _stamp() -> str:
+    return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _progress(tally: WorkerTally) -> None:
+    console.print(
+        f"{_stamp()} Applied {tally.applied} events ({tally.records} records, "
+        f"{tally.skipped} duplicates skipped) on partitions {tally.partitions}; lag {tally.lag}."
+    )
+
+
+def project(
+    from_kafka: bool = typer.Option(
+        False, "--from-kafka", help="Build the views as a worker in the Kafka consumer group."
+    ),
+    follow: bool = typer.Option(
+        False, "--follow", help="Keep applying as records arrive, until SIGINT or SIGTERM."
+    ),
+) -> None:
+    """Apply the events topic to the views as a projection worker (scale out by starting more)."""
+    if not from_kafka:
+        raise typer.BadParameter(
+            "only --from-kafka is supported here; `journeys projections follow` runs in-process",
+            param_hint="'--from-kafka'",
+        )
+    from kafka.errors import KafkaError  # only this command needs the Kafka client
+
+    settings = Settings()
+    with build(settings) as system:
+        try:
+            worker = build_worker(system)
+        except KafkaError as error:
+            console.print(
+                f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
+            )
+            raise typer.Exit(code=1) from None
+        console.print(
+            f"Projecting [bold]{settings.kafka_events_topic}[/bold] at "
+            f"{settings.kafka_bootstrap_servers} in group {settings.kafka_projection_group}."
+        )
+        try:
+            if follow:
+                stop = threading.Event()
+                for signal_number in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(signal_number, lambda *_: stop.set())
+
+                def on_error(error: Exception) -> None:
+                    console.print(f"{_stamp()} [red]Batch failed[/red]: {error!r}; trying again.")
+
+                console.print("Following the events topic; Ctrl-C or SIGTERM to stop.")
+                worker.follow(stop, _progress, on_error)
+            else:
+                worker.drain(on_batch=_progress)
+        finally:
+            worker.close()
+        tally = worker.tally
+        console.print(
+            f"Stopped: {tally.applied} events applied, {tally.skipped} duplicates skipped, "
+            f"lag {tally.lag}."
+        )

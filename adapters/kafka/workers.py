@@ -1,0 +1,368 @@
+"""Scale-out projection workers: a Kafka consumer group over the events topic builds the views.
+
+Each worker is one member of a consumer group (``kafka_projection_group``) over the topic the
+relay publishes to. The relay keys every record by customer, so one customer's events share
+a partition and arrive in log order; the group spreads the partitions over the workers, and
+adding or removing a worker rebalances them.
+
+Records carry a redacted payload, so a worker reads each event whole from the event store by
+its ``log_position`` (as the in-process runner reads the log), then applies one partition's
+part of a poll to every projection in ONE view transaction, together with that partition's
+tracking row in ``view_partition_tracking`` (projection set, topic, partition, the next
+offset to apply, and the highest log position applied from it). The Kafka offset is
+committed only after that transaction: the tracking row is the truth. On assignment each
+partition is sought to its tracked offset, so a worker that dies between its view commit
+and its offset commit re-applies nothing; the row is locked and compared in the transaction,
+so a worker that lost its partition in a rebalance mid-batch cannot apply a record twice
+either. An event the relay sent twice (after a relay crash) has a log position no higher
+than one already applied from its partition, and is skipped.
+
+The two modes and their tracking: the in-process runner (``journeys project``, the API's
+follower) tracks one global log position per projection in ``view_tracking``; the workers
+track partitions' offsets in ``view_partition_tracking`` and leave ``view_tracking`` alone
+(its positions mean nothing in this mode). A deployment builds a views store with one mode
+or the other, never both at once; to switch, rebuild the views (and, to the workers, start
+a new projection set or group with empty tracking rows).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+
+from adapters.bootstrap import Journeys
+from adapters.kafka.consumer import FAST_GROUP, MAX_BACKOFF
+from adapters.views.sql import Cursor, SqlViewBatch, SqlViewStore
+from projections.projection import EventLog, LoggedEvent, Projection
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROJECTION_SET = "views"
+MAX_POLL_RECORDS = 500
+
+PARTITION_TRACKING_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS {p}view_partition_tracking ("
+    " projection_set TEXT NOT NULL, topic TEXT NOT NULL, partition_no INTEGER NOT NULL,"
+    " next_offset BIGINT NOT NULL, position BIGINT NOT NULL,"
+    " PRIMARY KEY (projection_set, topic, partition_no))"
+)
+
+
+@dataclass(frozen=True)
+class PartitionMark:
+    """Where a partition stands: the next offset to apply and the highest position applied."""
+
+    next_offset: int
+    position: int
+
+
+class PartitionTracking:
+    """The per-partition tracking rows of one projection set, beside the views."""
+
+    def __init__(self, store: SqlViewStore, projection_set: str = DEFAULT_PROJECTION_SET) -> None:
+        self.store = store
+        self.projection_set = projection_set
+        with store._transaction(write=True) as cursor:
+            cursor.execute(store.t(PARTITION_TRACKING_SCHEMA))
+
+    def mark(self, topic: str, partition: int) -> PartitionMark | None:
+        """The partition's tracking, if anything of it has been applied."""
+        with self.store._transaction(write=False) as cursor:
+            cursor.execute(
+                self.store.t(
+                    "SELECT next_offset, position FROM {p}view_partition_tracking"
+                    " WHERE projection_set = ? AND topic = ? AND partition_no = ?"
+                ),
+                (self.projection_set, topic, partition),
+            )
+            row = cursor.fetchone()
+        return PartitionMark(int(row[0]), int(row[1])) if row else None
+
+    @contextmanager
+    def transaction(self, topic: str, partition: int) -> Iterator[tuple[Cursor, PartitionMark]]:
+        """A writing transaction holding the partition's row (locked), and the row as it stood."""
+        store = self.store
+        key = (self.projection_set, topic, partition)
+        with store._transaction(write=True) as cursor:
+            cursor.execute(
+                store.t(
+                    "INSERT INTO {p}view_partition_tracking"
+                    " (projection_set, topic, partition_no, next_offset, position)"
+                    " VALUES (?, ?, ?, 0, 0)"
+                    " ON CONFLICT (projection_set, topic, partition_no) DO NOTHING"
+                ),
+                key,
+            )
+            cursor.execute(
+                store.t(
+                    "SELECT next_offset, position FROM {p}view_partition_tracking"
+                    f" WHERE projection_set = ? AND topic = ? AND partition_no = ?{store._lock}"
+                ),
+                key,
+            )
+            next_offset, position = cursor.fetchone()
+            yield cursor, PartitionMark(int(next_offset), int(position))
+
+    def advance(self, cursor: Cursor, topic: str, partition: int, mark: PartitionMark) -> None:
+        """Move the partition's row on (inside the transaction that wrote the views)."""
+        cursor.execute(
+            self.store.t(
+                "UPDATE {p}view_partition_tracking SET next_offset = ?, position = ?"
+                " WHERE projection_set = ? AND topic = ? AND partition_no = ?"
+            ),
+            (mark.next_offset, mark.position, self.projection_set, topic, partition),
+        )
+
+
+@dataclass
+class WorkerTally:
+    """What a worker has done: records read, events applied, duplicates skipped, and lag."""
+
+    records: int = 0
+    applied: int = 0
+    skipped: int = 0
+    lag: int = 0
+    partitions: list[int] = field(default_factory=list)
+
+
+def log_position_of(value: bytes | None) -> int:
+    """The envelope's log position (the rest of it is not needed: the event store has it)."""
+    position = json.loads(value or b"{}")["log_position"]
+    if not isinstance(position, int):
+        raise ValueError(f"log_position is not an integer: {position!r}")
+    return position
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, worker: ProjectionWorker) -> None:
+        self.worker = worker
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self.worker.partitions_revoked(list(revoked))
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.worker.partitions_assigned(list(assigned))
+
+
+class ProjectionWorker:
+    """One member of the projection group: applies its partitions' events to the views."""
+
+    def __init__(
+        self,
+        log: EventLog,
+        store: SqlViewStore,
+        projections: Sequence[Projection],
+        bootstrap_servers: str,
+        topic: str,
+        group_id: str,
+        *,
+        projection_set: str = DEFAULT_PROJECTION_SET,
+        max_poll_records: int = MAX_POLL_RECORDS,
+        **consumer_settings: Any,
+    ) -> None:
+        self.log = log
+        self.store = store
+        self.projections = list(projections)
+        self.topic = topic
+        self.tracking = PartitionTracking(store, projection_set)
+        self.tally = WorkerTally()
+        self.after_views_committed: Callable[[TopicPartition], None] | None = None
+        """Called between a partition's view commit and its offset commit (tests crash here)."""
+        settings: dict[str, Any] = {
+            "bootstrap_servers": [s.strip() for s in bootstrap_servers.split(",") if s.strip()],
+            "group_id": group_id,
+            "client_id": "journeys-project",
+            "enable_auto_commit": False,
+            "auto_offset_reset": "earliest",
+            "max_poll_records": max_poll_records,
+            **FAST_GROUP,
+        }
+        settings.update(consumer_settings)
+        self._consumer = KafkaConsumer(**settings)
+        self._consumer.subscribe([topic], listener=_Rebalance(self))
+
+    # -- rebalancing ----------------------------------------------------------------------
+
+    def partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        """Start each partition where its tracking row says, whatever offset Kafka holds."""
+        for partition in assigned:
+            mark = self.tracking.mark(partition.topic, partition.partition)
+            if mark is not None:
+                self._consumer.seek(partition, mark.next_offset)
+        self.tally.partitions = sorted(p.partition for p in self._consumer.assignment())
+        log.info("%s: assigned partitions %s", self.topic, sorted(p.partition for p in assigned))
+
+    def partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        """Batches are applied between polls, so none is in flight: commit the tracked offsets."""
+        for partition in revoked:
+            mark = self.tracking.mark(partition.topic, partition.partition)
+            if mark is not None:
+                try:
+                    self._commit(partition, mark.next_offset)
+                except Exception as error:  # the tracking row still says where to start
+                    log.warning("%s[%d]: commit on revoke failed: %r", *_tp(partition), error)
+        log.info("%s: revoked partitions %s", self.topic, sorted(p.partition for p in revoked))
+
+    # -- applying -------------------------------------------------------------------------
+
+    def poll(self, timeout_ms: int = 500) -> int:
+        """Apply one poll's records, partition by partition; returns how many were read."""
+        batch = self._consumer.poll(timeout_ms=timeout_ms)
+        read = 0
+        for partition, records in batch.items():
+            try:
+                self._apply(partition, records)
+            except Exception:
+                # Read this partition again from its tracking row (nothing of it was written).
+                mark = self.tracking.mark(partition.topic, partition.partition)
+                self._consumer.seek(partition, mark.next_offset if mark else records[0].offset)
+                raise
+            if self.after_views_committed is not None:
+                self.after_views_committed(partition)
+            self._commit(partition, records[-1].offset + 1)
+            read += len(records)
+        return read
+
+    def _apply(self, partition: TopicPartition, records: Sequence[Any]) -> None:
+        topic, number = _tp(partition)
+        with self.tracking.transaction(topic, number) as (cursor, mark):
+            fresh = [r for r in records if r.offset >= mark.next_offset]
+            if not fresh:
+                return  # another worker applied these before this one lost the partition
+            positions = [log_position_of(r.value) for r in fresh]
+            # A record the relay sent again carries a position already applied: skip it.
+            wanted: list[int] = []
+            highest = mark.position
+            for position in positions:
+                if position > highest:
+                    wanted.append(position)
+                    highest = position
+            events = self._load(wanted)
+            if events:
+                for projection in self.projections:
+                    batch = SqlViewBatch(self.store, cursor)
+                    projection.apply(events, batch)
+                    batch.flush_rows()
+            self.tracking.advance(
+                cursor, topic, number, PartitionMark(fresh[-1].offset + 1, highest)
+            )
+        self.tally.records += len(fresh)
+        self.tally.applied += len(events)
+        self.tally.skipped += len(fresh) - len(events)
+
+    def _load(self, positions: Sequence[int]) -> list[LoggedEvent]:
+        """The events at these log positions (increasing), read whole from the event store."""
+        if not positions:
+            return []
+        wanted = set(positions)
+        first, last = positions[0], positions[-1]
+        events = [
+            logged
+            for logged in self.log.read(after=first - 1, limit=last - first + 1)
+            if logged.position in wanted
+        ]
+        if len(events) != len(wanted):
+            found = {logged.position for logged in events}
+            missing = sorted(wanted - found)[:5]
+            raise LookupError(f"events not in the log at positions {missing}")
+        return events
+
+    def _commit(self, partition: TopicPartition, next_offset: int) -> None:
+        self._consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})
+
+    # -- running --------------------------------------------------------------------------
+
+    def lag(self) -> int:
+        """Records on the assigned partitions not yet read (as of the broker's ends now)."""
+        assigned = list(self._consumer.assignment())
+        if not assigned:
+            self.tally.lag = 0
+            return 0
+        ends = self._consumer.end_offsets(assigned)
+        self.tally.lag = sum(max(ends[p] - self._consumer.position(p), 0) for p in assigned)
+        return self.tally.lag
+
+    def follow(
+        self,
+        stop: threading.Event,
+        on_batch: Callable[[WorkerTally], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+        pause: float = 1.0,
+    ) -> None:
+        """Apply records as they arrive until `stop` is set; failures wait and try again."""
+        wait = pause
+        while not stop.is_set():
+            try:
+                read = self.poll(timeout_ms=500)
+            except Exception as error:
+                if on_error is not None:
+                    on_error(error)
+                else:
+                    log.error("projection worker: %r; trying again", error)
+                stop.wait(wait)
+                wait = min(wait * 2, MAX_BACKOFF)  # within the group's max poll interval
+                continue
+            wait = pause
+            if read and on_batch is not None:
+                self.lag()
+                on_batch(self.tally)
+
+    def drain(
+        self,
+        join_timeout: float = 30.0,
+        on_batch: Callable[[WorkerTally], None] | None = None,
+    ) -> WorkerTally:
+        """Join the group and apply everything on its partitions now; return the tally."""
+        give_up = time.monotonic() + join_timeout
+        while True:
+            read = self.poll(timeout_ms=200)
+            if read and on_batch is not None:
+                self.lag()
+                on_batch(self.tally)
+            if not self._consumer.assignment():
+                if time.monotonic() > give_up:
+                    raise TimeoutError(f"no partitions assigned within {join_timeout:g} s")
+                continue
+            if not read and self.lag() == 0:
+                return self.tally
+
+    def close(self) -> None:
+        """Leave the group (the tracking rows keep the truth; nothing more is committed)."""
+        self._consumer.close(autocommit=False)
+
+
+def _tp(partition: TopicPartition) -> tuple[str, int]:
+    return partition.topic, partition.partition
+
+
+def build_worker(
+    system: Journeys,
+    *,
+    bootstrap_servers: str | None = None,
+    topic: str | None = None,
+    group_id: str | None = None,
+    **consumer_settings: Any,
+) -> ProjectionWorker:
+    """A projection worker over a built system's log, views and projections (settings' topic)."""
+    settings = system.settings
+    store = system.views
+    if not isinstance(store, SqlViewStore):
+        raise TypeError(f"projection workers need a SQL view store, not {type(store).__name__}")
+    return ProjectionWorker(
+        system.projections.log,
+        store,
+        list(system.projections.projections.values()),
+        bootstrap_servers or settings.kafka_bootstrap_servers,
+        topic or settings.kafka_events_topic,
+        group_id or settings.kafka_projection_group,
+        **consumer_settings,
+    )
