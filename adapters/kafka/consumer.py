@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +35,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
+from adapters.kafka.group_member import GroupMember
 from adapters.kafka.inbound import Handle, Outcome, Verdict
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,6 @@ FAST_GROUP = {
     "max_poll_interval_ms": 5000,
 }
 MAX_POLL_RECORDS = 100
-MAX_BACKOFF = 4.0
 
 
 class DeadLetterFailed(RuntimeError):
@@ -129,8 +127,10 @@ class DeadLetters:
         self._producer.close(timeout=10)
 
 
-class InboundConsumer:
+class InboundConsumer(GroupMember[Tally]):
     """Applies the inbound topics' records in order; commits each offset once it is done."""
+
+    name = "inbound"
 
     def __init__(
         self,
@@ -204,61 +204,6 @@ class InboundConsumer:
 
     def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         self._consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})
-
-    def lag(self) -> int:
-        """Records on the assigned partitions not yet read (as of the broker's ends now)."""
-        assigned = list(self._consumer.assignment())
-        if not assigned:
-            return 0
-        ends = self._consumer.end_offsets(assigned)
-        self.tally.lag = sum(
-            max(ends[partition] - self._consumer.position(partition), 0) for partition in assigned
-        )
-        return self.tally.lag
-
-    def drain(
-        self, join_timeout: float = 30.0, on_batch: Callable[[Tally], None] | None = None
-    ) -> Tally:
-        """Join the group and apply everything on the topics now; return the tally."""
-        give_up = time.monotonic() + join_timeout
-        while True:
-            handled = self.poll(timeout_ms=200)
-            if handled and on_batch is not None:
-                self.lag()
-                on_batch(self.tally)
-            if not self._consumer.assignment():
-                if time.monotonic() > give_up:
-                    raise TimeoutError(f"no partitions assigned within {join_timeout:g} s")
-                continue
-            if not handled and self.lag() == 0:
-                return self.tally
-
-    def follow(
-        self,
-        stop: threading.Event,
-        on_batch: Callable[[Tally], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
-        pause: float = 1.0,
-    ) -> None:
-        """Apply records as they arrive until `stop` is set; transient failures wait and retry."""
-        wait = pause
-        while not stop.is_set():
-            try:
-                handled = self.poll(timeout_ms=500)
-            except Exception as error:  # transient by the handlers' contract
-                if on_error is not None:
-                    on_error(error)
-                else:
-                    log.error("inbound: %r; trying again", error)
-                stop.wait(wait)
-                # Back off, but poll again within the group's max poll interval (5 s), or
-                # the group would hand the partitions to another member meanwhile.
-                wait = min(wait * 2, MAX_BACKOFF)
-                continue
-            wait = pause
-            if handled and on_batch is not None:
-                self.lag()
-                on_batch(self.tally)
 
     def close(self) -> None:
         """Leave the group (committing nothing more) and close the dead-letter producer."""

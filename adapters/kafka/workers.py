@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +38,8 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from adapters.bootstrap import Journeys
-from adapters.kafka.consumer import FAST_GROUP, MAX_BACKOFF
+from adapters.kafka.consumer import FAST_GROUP
+from adapters.kafka.group_member import GroupMember
 from adapters.views.sql import Cursor, SqlViewBatch, SqlViewStore
 from projections.projection import EventLog, LoggedEvent, Projection
 
@@ -153,8 +152,10 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self.worker.partitions_assigned(list(assigned))
 
 
-class ProjectionWorker:
+class ProjectionWorker(GroupMember[WorkerTally]):
     """One member of the projection group: applies its partitions' events to the views."""
+
+    name = "projection worker"
 
     def __init__(
         self,
@@ -280,60 +281,6 @@ class ProjectionWorker:
         self._consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})
 
     # -- running --------------------------------------------------------------------------
-
-    def lag(self) -> int:
-        """Records on the assigned partitions not yet read (as of the broker's ends now)."""
-        assigned = list(self._consumer.assignment())
-        if not assigned:
-            self.tally.lag = 0
-            return 0
-        ends = self._consumer.end_offsets(assigned)
-        self.tally.lag = sum(max(ends[p] - self._consumer.position(p), 0) for p in assigned)
-        return self.tally.lag
-
-    def follow(
-        self,
-        stop: threading.Event,
-        on_batch: Callable[[WorkerTally], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
-        pause: float = 1.0,
-    ) -> None:
-        """Apply records as they arrive until `stop` is set; failures wait and try again."""
-        wait = pause
-        while not stop.is_set():
-            try:
-                read = self.poll(timeout_ms=500)
-            except Exception as error:
-                if on_error is not None:
-                    on_error(error)
-                else:
-                    log.error("projection worker: %r; trying again", error)
-                stop.wait(wait)
-                wait = min(wait * 2, MAX_BACKOFF)  # within the group's max poll interval
-                continue
-            wait = pause
-            if read and on_batch is not None:
-                self.lag()
-                on_batch(self.tally)
-
-    def drain(
-        self,
-        join_timeout: float = 30.0,
-        on_batch: Callable[[WorkerTally], None] | None = None,
-    ) -> WorkerTally:
-        """Join the group and apply everything on its partitions now; return the tally."""
-        give_up = time.monotonic() + join_timeout
-        while True:
-            read = self.poll(timeout_ms=200)
-            if read and on_batch is not None:
-                self.lag()
-                on_batch(self.tally)
-            if not self._consumer.assignment():
-                if time.monotonic() > give_up:
-                    raise TimeoutError(f"no partitions assigned within {join_timeout:g} s")
-                continue
-            if not read and self.lag() == 0:
-                return self.tally
 
     def close(self) -> None:
         """Leave the group (the tracking rows keep the truth; nothing more is committed)."""
