@@ -20,6 +20,7 @@ from domain.aggregate import JourneyAggregate, recording_at
 from domain.claim import Claim
 from domain.concern import Concern
 from domain.customer import Customer
+from domain.debt import Debt
 from domain.errors import DomainError
 from domain.lump_sum import LumpSum
 from domain.serious_case import SeriousCaseReferral
@@ -33,6 +34,7 @@ from services.errors import (
     ConcurrentUpdate,
     CustomerNotFound,
     DateInFuture,
+    DebtNotFound,
     LumpSumNotFound,
     NotFound,
     SeriousCaseNotFound,
@@ -56,6 +58,7 @@ _NOT_FOUND: dict[type[JourneyAggregate], type[NotFound]] = {
     SixPointPlan: SixPointPlanNotFound,
     LumpSum: LumpSumNotFound,
     SeriousCaseReferral: SeriousCaseNotFound,
+    Debt: DebtNotFound,
 }
 
 _LABELS: dict[type[JourneyAggregate], str] = {
@@ -238,7 +241,7 @@ class JourneysBase(Application[UUID]):
         )
 
     def _change(
-        self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], None]
+        self, aggregate_id: UUID, kind: type[AggregateT], change: Callable[[AggregateT], object]
     ) -> Recorded:
         """Load one aggregate, apply one command to it and save it."""
 

@@ -35,7 +35,6 @@ from domain.rules.special_rules import SPECIAL_RULES_DEBT_RECOVERY
 from domain.special_rules import SpecialRulesCase, special_rules_case_id_for
 from domain.values import BenefitType, EventRef
 from services.base import JourneysBase, Recorded
-from services.errors import DebtNotFound, NotFound
 
 
 def _in_payment_on(claim: Claim, day: date) -> bool:
@@ -363,18 +362,10 @@ class DebtUseCases(JourneysBase):
     # -- loading and hooks ----------------------------------------------------------------------
 
     def _load_debt(self, debt_id: UUID, *, fresh: bool) -> Debt:
-        try:
-            return self._load(debt_id, Debt, fresh=fresh)
-        except NotFound as refused:
-            raise DebtNotFound(str(refused)) from None
+        return self._load(debt_id, Debt, fresh=fresh)
 
     def _change_debt(self, debt_id: UUID, change: Callable[[Debt], object]) -> Recorded:
-        def command(fresh: bool) -> Sequence[JourneyAggregate]:
-            debt = self._load_debt(debt_id, fresh=fresh)
-            change(debt)
-            return (debt,)
-
-        return Recorded(debt_id, self._save_with_retries(debt_id, command))
+        return self._change(debt_id, Debt, change)
 
     def _debts_of(self, customer: Customer, fresh: bool) -> list[Debt]:
         return [self._load_debt(debt_id, fresh=fresh) for debt_id in customer.debts]
