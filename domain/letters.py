@@ -23,9 +23,8 @@ from domain.customer import Customer
 from domain.debt import Debt, DebtKind
 from domain.rules.debt import HardshipKind, RecoveryMethod
 from domain.rules.pip_assessment import Rate
-from domain.rules.safeguarding import pounds
 from domain.transition import DlaToPipTransition
-from domain.values import ContactPreferences, EventRef
+from domain.values import ContactPreferences, EventRef, pounds
 
 
 def _day(value: Any) -> str:

@@ -156,3 +156,8 @@ class EventRef(ValueObject):
 
     aggregate_id: UUID
     version: int
+
+
+def pounds(pence: int) -> str:
+    """Pence as people write money: £76.70 (no float on the way)."""
+    return f"£{pence // 100:,}.{pence % 100:02d}"

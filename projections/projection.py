@@ -110,8 +110,3 @@ def event_kind(event: JourneyAggregate.Event) -> str:
 def long_date(day: date) -> str:
     """A date as people write it: 2 May 2026."""
     return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-def pounds(pence: int) -> str:
-    """Pence as people write money: £76.70."""
-    return f"£{pence // 100:,}.{pence % 100:02d}"

@@ -16,7 +16,7 @@ from domain.rules.disputes import appeal_deadline, reconsideration_deadline
 from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DlaEndBasis
 from domain.rules.pip_assessment import PIP_COMPONENT_RATES, Rate
 from domain.transition import DlaToPipTransition
-from domain.values import BenefitType
+from domain.values import BenefitType, pounds
 from projections.model import (
     AwardSummary,
     DeclaredSupport,
@@ -32,7 +32,6 @@ from projections.projection import (
     Projection,
     long_date,
     owner_of,
-    pounds,
     prefetch_owners,
 )
 from projections.self_service_debts import fold_debt

@@ -17,9 +17,9 @@ from domain.decisions import Decision
 from domain.errors import UnknownRuleVersion
 from domain.periods import add_calendar_months
 from domain.rules.debt import DEBT_DEDUCTION_CAP, HardshipKind, RecoveryMethod
-from domain.values import BenefitType
+from domain.values import BenefitType, pounds
 from projections.model import DebtHardship, Right, SelfServiceDebt, SelfServiceView
-from projections.projection import long_date, pounds
+from projections.projection import long_date
 
 BENEFIT_NAMES = {
     BenefitType.UC: "Universal Credit",

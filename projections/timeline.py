@@ -19,7 +19,7 @@ from domain.serious_case import SeriousCaseReferral
 from domain.six_point_plan import SixPointPlan
 from domain.special_rules import SpecialRulesCase
 from domain.transition import Action, ClaimedIn, DlaToPipTransition
-from domain.values import Actor
+from domain.values import Actor, pounds
 from projections.model import DecisionSummary, TimelineEntry
 from projections.projection import (
     LoggedEvent,
@@ -27,7 +27,6 @@ from projections.projection import (
     effective_date_of,
     event_kind,
     owner_of,
-    pounds,
     prefetch_owners,
 )
 from projections.store import ViewBatch

@@ -20,8 +20,7 @@ from pydantic import Field, model_validator
 
 from domain.errors import InvalidHardshipRequest, InvalidWaiver
 from domain.rules.framework import Decided, Evaluation, NoParameters, Rule, RuleVersion
-from domain.rules.safeguarding import pounds
-from domain.values import Actor, EventRef, ValueObject
+from domain.values import Actor, EventRef, ValueObject, pounds
 
 CPAG_DEDUCTIONS = "https://askcpag.org.uk/content/206836/uc-and-deductions-recent-changes"
 GOV_UK_RECOVERY_GUIDE = (

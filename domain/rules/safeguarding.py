@@ -11,15 +11,10 @@ from datetime import date
 from pydantic import Field
 
 from domain.rules.framework import Evaluation, Rule, RuleVersion
-from domain.values import SupportNeed, ValueObject
+from domain.values import SupportNeed, ValueObject, pounds
 
 # No public figure for the threshold was found: the source is the department's own rule book.
 RULE_BOOK = "Journeys RULES.md section 6 (department safeguarding policy)"
-
-
-def pounds(pence: int) -> str:
-    """An amount in pence as pounds and pence (no float on the way)."""
-    return f"£{pence // 100:,}.{pence % 100:02d}"
 
 
 class LumpSumHoldPolicy(ValueObject):

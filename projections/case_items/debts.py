@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain.debt import Debt
 from domain.rules.debt import HardshipKind
-from domain.values import Actor
+from domain.values import Actor, pounds
 from domain.working_days import (
     OutsideBankHolidayTable,
     add_working_days,
@@ -23,7 +23,7 @@ from domain.working_days import (
     working_days_before,
 )
 from projections.model import CaseItem, CaseItemKind
-from projections.projection import LoggedEvent, pounds
+from projections.projection import LoggedEvent
 from projections.store import ViewBatch
 
 HARDSHIP_DECISION_WORKING_DAYS = 5

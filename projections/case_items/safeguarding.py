@@ -18,9 +18,9 @@ from domain.concern import Concern
 from domain.lump_sum import LumpSum
 from domain.serious_case import SeriousCaseReferral
 from domain.six_point_plan import PlanStep, SixPointPlan, applicable_steps
-from domain.values import Actor
+from domain.values import Actor, pounds
 from projections.model import CaseItem, CaseItemKind
-from projections.projection import LoggedEvent, pounds
+from projections.projection import LoggedEvent
 from projections.store import ViewBatch
 
 Referral = SeriousCaseReferral
