@@ -13,14 +13,21 @@ from adapters.contact.spool import SpoolGateway
 from adapters.contact.view_index import ViewQueuedContacts
 from adapters.deadline_index import ViewDeadlineIndex
 from adapters.event_store.postgres import OneTripPostgresRecorder
+from adapters.event_store.sqlite import ChainedSQLiteRecorder
+from adapters.kafka.fed_views import KafkaFedRunner
 from adapters.log_listener import PostgresLogListener
+from adapters.personal_data.postgres import PostgresCustomerKeys
+from adapters.personal_data.sqlite import SQLiteCustomerKeys
 from adapters.uprating.postgres import PostgresAwardIndex, PostgresCopyWriter
 from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
+from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from projections.case_items import CaseItemProjection
 from projections.deadlines import DeadlineProjection
+from projections.disclosures import DisclosureProjection
 from projections.ledger import DecisionLedgerProjection
+from projections.projection import Projection
 from projections.runner import ProjectionRunner
 from projections.self_service import SelfServiceProjection
 from projections.store import ViewStore
@@ -33,6 +40,8 @@ from services.deadlines import DeadlineScheduler
 from services.journeys import JourneysApplication
 from services.log import ApplicationLog
 from services.outbox import OutboxDispatcher
+from services.personal_data import CustomerKeys, master_key_from
+from services.production import refuse_unsafe_production
 from services.settings import Settings
 from services.uprating import AnnualUprating, RecorderEventWriter
 
@@ -49,6 +58,7 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.sqlite_path),
             "SQLITE_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": get_topic(ChainedSQLiteRecorder),
         }
     url = urlsplit(settings.database_url)
     if url.scheme not in {"postgresql", "postgres", "postgresql+psycopg"}:
@@ -94,6 +104,18 @@ def build_view_store(settings: Settings) -> ViewStore:
     return SQLiteViewStore(settings.views_path)
 
 
+def build_customer_keys(settings: Settings) -> CustomerKeys:
+    """Customers' data keys beside the event store, wrapped under the configured master key."""
+    master_key = master_key_from(settings.personal_data_master_key)
+    if settings.database_url:
+        event_store_environment(settings)  # the same URL checks, the same clear errors
+        return PostgresCustomerKeys(
+            postgres_conninfo(settings.database_url), master_key, schema=settings.postgres_schema
+        )
+    path = settings.sqlite_path.with_name(f"{settings.sqlite_path.stem}-keys.sqlite3")
+    return SQLiteCustomerKeys(path, master_key)
+
+
 def build_uprating(settings: Settings, application: JourneysApplication) -> AnnualUprating:
     """The annual uprating: COPY into PostgreSQL, the recorder's own inserts elsewhere."""
     recorder = application.recorder
@@ -127,6 +149,8 @@ class Journeys:
         self.views.close()
         self.uprating.index.close()
         self.application.close()
+        if self.application.customer_keys is not None:
+            self.application.customer_keys.close()
 
     def __enter__(self) -> Journeys:
         return self
@@ -143,6 +167,8 @@ class Journeys:
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Journeys:
     """Build everything from settings; pass a clock to control recorded times."""
     settings = settings or Settings()
+    # Every process (API, workers, CLI) starts here: production with public keys stops here.
+    refuse_unsafe_production(settings)
     clock = clock or SystemClock()
     application = JourneysApplication(
         env=event_store_environment(settings),
@@ -150,6 +176,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         command_attempts=settings.command_attempts,
         group_commit=settings.group_commit,
         recent_aggregates=settings.aggregate_cache_size,
+        customer_keys=build_customer_keys(settings),
     )
     views = build_view_store(settings)
     new_events = None
@@ -157,23 +184,38 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         channel = getattr(application.recorder, "channel_name", None)
         if isinstance(channel, str):
             new_events = PostgresLogListener(postgres_conninfo(settings.database_url), channel)
-    runner = ProjectionRunner(
-        ApplicationLog(application),
-        views,
-        [
-            SelfServiceProjection(),
-            TimelineProjection(),
-            WorklistProjection(),
-            DecisionLedgerProjection(),
-            DeadlineProjection(),
-            TransitionProjection(),
-            CaseItemProjection(),
-        ],
-        batch_size=settings.projection_batch_size,
-        poll_interval=settings.projection_poll_seconds,
-        new_events=new_events,
-        parallel=bool(settings.database_url),
-    )
+    projections: list[Projection] = [
+        SelfServiceProjection(),
+        TimelineProjection(),
+        WorklistProjection(),
+        DecisionLedgerProjection(),
+        DeadlineProjection(),
+        TransitionProjection(),
+        CaseItemProjection(),
+        DisclosureProjection(),
+    ]
+    runner: ProjectionRunner
+    if settings.projection_mode == "kafka":
+        if not isinstance(views, SqlViewStore):
+            raise TypeError(f"Kafka-fed views need a SQL view store, not {type(views).__name__}")
+        runner = KafkaFedRunner(
+            ApplicationLog(application),
+            views,
+            projections,
+            topic=settings.kafka_events_topic,
+            batch_size=settings.projection_batch_size,
+            poll_interval=settings.projection_poll_seconds,
+        )
+    else:
+        runner = ProjectionRunner(
+            ApplicationLog(application),
+            views,
+            projections,
+            batch_size=settings.projection_batch_size,
+            poll_interval=settings.projection_poll_seconds,
+            new_events=new_events,
+            parallel=bool(settings.database_url),
+        )
     return Journeys(
         settings=settings,
         clock=clock,

@@ -53,9 +53,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import Environment
-from psycopg import sql
 
 from adapters.demo.population import DECISION_MAKER, Population
+from adapters.event_store.postgres import append_by_copy
 from domain.customer import Customer
 from domain.values import (
     BenefitType,
@@ -242,8 +242,13 @@ class WriteBehindApplication(JourneysApplication):
         return self._source.factory
 
     def construct_mapper(self) -> Mapper[UUID]:
-        """The given application's mapper: the same transcodings, the same stored bytes."""
-        return self._source.mapper
+        """The given application's transcodings, its personal fields left unsealed.
+
+        Sealed bytes differ on every run (each value has a random nonce) and the shard
+        processes have no key store, so a seeded log is stored as the plain mapper stores
+        it, alike from threads and processes; the sealing mapper reads it unchanged.
+        """
+        return Mapper(transcoder=self._source.mapper.transcoder)
 
     def construct_recorder(self) -> ApplicationRecorder:
         """The given application's recorder (read only when the store held events before)."""
@@ -541,37 +546,18 @@ class _Writer:
 
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self._recorder = recorder
-        self._copy: sql.Composed | None = None
-        if isinstance(recorder, PostgresApplicationRecorder):
-            self._copy = sql.SQL(
-                "COPY {}.{} (originator_id, originator_version, topic, state)"
-                " FROM STDIN (FORMAT BINARY)"
-            ).format(
-                sql.Identifier(recorder.datastore.schema),
-                sql.Identifier(recorder.events_table_name),
-            )
 
     def write(self, rows: list[Row]) -> None:
         """Append the rows to the log, in order, atomically."""
         recorder = self._recorder
-        if self._copy is None or not isinstance(recorder, PostgresApplicationRecorder):
+        if not isinstance(recorder, PostgresApplicationRecorder):
             recorder.insert_events([StoredEvent(*row) for row in rows])
             return
         # What insert_events does, with COPY instead of one huge array parameter (whose
         # text encoding costs more than the simulation): the same table lock, so readers
-        # following the log never pass over a position filled in later, and the same NOTIFY.
-        with (
-            recorder.datastore.get_connection() as connection,
-            connection.transaction(),
-            connection.cursor() as cursor,
-        ):
-            for statement in recorder.lock_table_statements:
-                cursor.execute(statement)
-            cursor.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(recorder.channel_name)))
-            with cursor.copy(self._copy) as copy:
-                copy.set_types(["uuid", "int8", "text", "bytea"])
-                for row in rows:
-                    copy.write_row(row)
+        # following the log never pass over a position filled in later, the same NOTIFY,
+        # and the same hash chains.
+        append_by_copy(recorder, rows)
 
 
 # -- the seeder -----------------------------------------------------------------------------------

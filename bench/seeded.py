@@ -57,8 +57,9 @@ CACHE_DIRECTORY_VARIABLE = "JOURNEYS_BENCH_CACHE_DIR"
 
 DEFAULT_CACHE_DIRECTORY = ROOT / "bench" / "results" / "cache"
 
-FORMAT = 1
-"""The layout of a cache file and its sidecar; part of the fingerprint."""
+FORMAT = 3
+"""The layout of a cache file and its sidecar; part of the fingerprint (2: with the hashes;
+3: with the customers' wrapped data keys, without which sealed personal fields do not open)."""
 
 SOURCES: tuple[Path, ...] = (
     ROOT / "domain",
@@ -69,7 +70,17 @@ SOURCES: tuple[Path, ...] = (
 )
 """The code a seeded log depends on (directories: every .py file under them)."""
 
-COLUMNS = ("notification_id", "originator_id", "originator_version", "topic", "state")
+# The hash chains (services/integrity.py) are saved and restored with the rows: a loaded
+# log keeps its positions, so its chains verify as the seeded one's did.
+COLUMNS = (
+    "notification_id",
+    "originator_id",
+    "originator_version",
+    "topic",
+    "state",
+    "aggregate_hash",
+    "log_hash",
+)
 
 COMPRESS_LEVEL = 1
 """gzip's fastest level: JSON states shrink about fourfold for little CPU."""
@@ -216,6 +227,26 @@ def save(url: str, schema: str, table: str, facts: dict[str, Any], entry: CacheE
     return entry.data.stat().st_size
 
 
+def _export_keys(url: str, schema: str) -> list[list[str]]:
+    """The customers' wrapped data keys: the cached events' sealed fields open only with them."""
+    query = sql.SQL(
+        "SELECT customer_id::text, encode(wrapped_key, 'base64'), created_at::text FROM {}"
+        " WHERE wrapped_key IS NOT NULL ORDER BY customer_id"
+    ).format(_table(schema, "customer_keys"))
+    with psycopg.connect(url) as connection:
+        return [list(row) for row in connection.execute(query).fetchall()]
+
+
+def _import_keys(url: str, schema: str, keys: list[list[str]]) -> None:
+    """Put cached wrapped keys into a fresh schema's key table (same master key)."""
+    insert = sql.SQL(
+        "INSERT INTO {} (customer_id, wrapped_key, created_at)"
+        " VALUES (%s, decode(%s, 'base64'), %s) ON CONFLICT (customer_id) DO NOTHING"
+    ).format(_table(schema, "customer_keys"))
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        cursor.executemany(insert, keys)
+
+
 def _copy_out(cursor: psycopg.Cursor[Any], query: sql.Composed, file: BufferedIOBase) -> None:
     # Binary COPY arrives a row at a time: gather about a megabyte before each write.
     pending: list[bytes] = []
@@ -351,6 +382,7 @@ def seeded_schema(
                 context.say(f"   loading {customers} customers' log from {entry.data}")
                 try:
                     load(recorder, entry, facts)
+                    _import_keys(url, schema, facts["customer_keys"])
                 except CacheUnusable as error:
                     context.say(f"   cache unusable ({error}); seeding again")
                     entry.discard()
@@ -382,6 +414,7 @@ def seeded_schema(
                     seeded_on=system.clock.today(),
                 )
                 facts["seed_seconds"] = round(seed_seconds, 2)
+                facts["customer_keys"] = _export_keys(url, schema)
                 # The code may have changed while it ran; then which code wrote the log is
                 # unclear, and it is not kept.
                 if use_cache and fingerprint(recorder.datastore.originator_id_type) == key:

@@ -17,11 +17,17 @@ from domain.errors import (
     DateOfBirthInFuture,
     InvalidDateOfDeath,
     InvalidName,
+    LegalHoldAlreadyPlaced,
+    LegalHoldInForce,
     MissingDescription,
     NoActiveAppointee,
+    NoLegalHold,
+    PersonalDataAlreadyErased,
+    PersonalDataWasErased,
     SupportMarkerNotFound,
 )
 from domain.identity import customer_id_for, normalise_nino
+from domain.personal_data import ERASED
 from domain.values import Appointee, BenefitType, ContactPreferences, SupportMarker, SupportNeed
 
 
@@ -33,7 +39,7 @@ class Customer(JourneyAggregate):
 
         nino: str
         name: str
-        date_of_birth: date
+        date_of_birth: date | None  # None once the customer's personal data is erased
         contact_preferences: ContactPreferences
 
     @staticmethod
@@ -71,7 +77,7 @@ class Customer(JourneyAggregate):
         self,
         nino: str,
         name: str,
-        date_of_birth: date,
+        date_of_birth: date | None,
         contact_preferences: ContactPreferences,
     ) -> None:
         self.nino = nino
@@ -87,6 +93,14 @@ class Customer(JourneyAggregate):
         self.circumstances: list[tuple[date, str]] = []
         self.contacts: dict[UUID, ContactStatus] = {}
         self.queued_contacts: dict[UUID, OutboundMessage] = {}
+        self.legal_hold: str | None = None
+        self.personal_data_erased = False
+
+    def known_date_of_birth(self) -> date:
+        """The date of birth a rule needs; refused once the personal data was erased."""
+        if self.date_of_birth is None:
+            raise PersonalDataWasErased("date_of_birth: the customer's personal data was erased")
+        return self.date_of_birth
 
     @property
     def deceased(self) -> bool:
@@ -211,7 +225,7 @@ class Customer(JourneyAggregate):
             raise InvalidDateOfDeath(
                 f"date_of_death {date_of_death.isoformat()} is after today ({today.isoformat()})"
             )
-        if date_of_death < self.date_of_birth:
+        if self.date_of_birth is not None and date_of_death < self.date_of_birth:
             raise InvalidDateOfDeath(
                 f"date_of_death {date_of_death.isoformat()} is before the date of birth"
             )
@@ -323,3 +337,84 @@ class Customer(JourneyAggregate):
     def _contact_refused(self, effective_date: date, message: OutboundMessage, reason: str) -> None:
         self.contacts[message.contact_id] = ContactStatus.REFUSED
         self.queued_contacts.pop(message.contact_id, None)
+
+    # -- erasure (crypto-shredding) and the legal hold that blocks it -----------------------
+
+    class LegalHoldPlaced(JourneyAggregate.Event):
+        """The customer's records must be kept (litigation, fraud, a tribunal): no erasure."""
+
+        effective_date: date
+        reason: str
+
+    class LegalHoldLifted(JourneyAggregate.Event):
+        """The legal hold no longer applies."""
+
+        effective_date: date
+        reason: str
+
+    class PersonalDataErased(JourneyAggregate.Event):
+        """The customer's personal data was erased: their key is destroyed, facts remain."""
+
+        effective_date: date
+        reason: str
+
+    def place_legal_hold(self, reason: str, today: date) -> None:
+        """Keep the customer's records from erasure until the hold is lifted."""
+        if not reason.strip():
+            raise MissingDescription("reason: a legal hold needs a reason")
+        if self.legal_hold is not None:
+            raise LegalHoldAlreadyPlaced(f"a legal hold is already in force: {self.legal_hold}")
+        self._legal_hold_placed(effective_date=today, reason=reason.strip())
+
+    def lift_legal_hold(self, reason: str, today: date) -> None:
+        """Lift the legal hold."""
+        if not reason.strip():
+            raise MissingDescription("reason: lifting a legal hold needs a reason")
+        if self.legal_hold is None:
+            raise NoLegalHold("the customer's records are under no legal hold")
+        self._legal_hold_lifted(effective_date=today, reason=reason.strip())
+
+    def erase_personal_data(self, reason: str, today: date) -> None:
+        """Record the erasure; refused under a legal hold and when already erased."""
+        if not reason.strip():
+            raise MissingDescription("reason: an erasure needs a reason")
+        if self.personal_data_erased:
+            raise PersonalDataAlreadyErased("the customer's personal data is already erased")
+        if self.legal_hold is not None:
+            raise LegalHoldInForce(
+                f"cannot erase personal data: a legal hold is in force ({self.legal_hold}); "
+                "lift it first"
+            )
+        self._personal_data_erased(effective_date=today, reason=reason.strip())
+
+    @event(LegalHoldPlaced)
+    def _legal_hold_placed(self, effective_date: date, reason: str) -> None:
+        self.legal_hold = reason
+
+    @event(LegalHoldLifted)
+    def _legal_hold_lifted(self, effective_date: date, reason: str) -> None:
+        self.legal_hold = None
+
+    @event(PersonalDataErased)
+    def _personal_data_erased(self, effective_date: date, reason: str) -> None:
+        # The state the store gives back once the key is gone (domain.personal_data), so
+        # an aggregate held in memory reads as one loaded afresh.
+        self.personal_data_erased = True
+        self.nino = ERASED
+        self.name = ERASED
+        self.date_of_birth = None
+        if self.appointee is not None:
+            self.appointee = self.appointee.model_copy(
+                update={"name": ERASED, "relationship": ERASED}
+            )
+        self.support_markers = {
+            need: marker.model_copy(update={"details": ERASED})
+            for need, marker in self.support_markers.items()
+        }
+        self.circumstances = [(effective, ERASED) for effective, _ in self.circumstances]
+        if self.death_reference is not None:
+            self.death_reference = ERASED
+        self.queued_contacts = {
+            contact_id: message.model_copy(update={"subject": ERASED, "body": ERASED})
+            for contact_id, message in self.queued_contacts.items()
+        }

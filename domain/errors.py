@@ -346,3 +346,27 @@ class HardshipAlreadyRequested(DomainError):
 
 class NoHardshipRequest(DomainError):
     """No hardship request on the debt is waiting for a decision."""
+
+
+class LegalHoldInForce(DomainError):
+    """A legal hold keeps the customer's personal data: it cannot be erased until lifted."""
+
+
+class LegalHoldAlreadyPlaced(DomainError):
+    """The customer's records are already under a legal hold."""
+
+
+class NoLegalHold(DomainError):
+    """The customer's records are under no legal hold to lift."""
+
+
+class PersonalDataAlreadyErased(DomainError):
+    """The customer's personal data was erased already; nothing personal is left to erase."""
+
+
+class DecisionInputsErased(DomainError):
+    """The decision's personal inputs were erased: it cannot be re-run (its outcome stands)."""
+
+
+class PersonalDataWasErased(DomainError):
+    """The command needs personal data (a date of birth, a NINO) that was erased."""

@@ -295,6 +295,7 @@ NOT_CONTACTS: Mapping[type[JourneyAggregate.Event], str] = {
     Customer.ContactQueued: "the outbox itself",
     Customer.ContactSent: "the outbox itself",
     Customer.ContactRefused: "the outbox itself",
+    Customer.PersonalDataErased: "the contact details are erased with it: nobody to write to",
     DlaToPipTransition.InvitationDeferred: "the invitation waits for discharge; nothing is sent",
     DlaToPipTransition.DlaSuspended: "told in the second notice recorded with it",
     DlaToPipTransition.DlaEndDecided: "told in the PIP claim's decision or disallowance letter",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.customer import Customer
 from domain.decisions import decisions_in
+from domain.personal_data import ERASED, PERSONAL_DECISION_INPUTS
 from projections.model import LedgerEntry
 from projections.projection import (
     LoggedEvent,
@@ -27,12 +29,15 @@ class DecisionLedgerProjection(Projection):
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Add a row for each decision an event records."""
         entries = []
+        erasable = []
         prefetch_owners(events, batch)
         for logged in events:
             customer_id = owner_of(logged, batch)
             event = logged.event
             if customer_id is None:
                 continue
+            if isinstance(event, Customer.PersonalDataErased):
+                batch.erase_ledger(customer_id)
             for index, decision in enumerate(decisions_in(event)):
                 entries.append(
                     LedgerEntry(
@@ -52,4 +57,15 @@ class DecisionLedgerProjection(Projection):
                         recorded_at=event.timestamp,
                     )
                 )
+                erased = _erased_inputs(entries[-1].inputs)
+                if erased != entries[-1].inputs:
+                    erasable.append(entries[-1].model_copy(update={"inputs": erased}))
         batch.add_ledger_entries(entries)
+        batch.add_erasable_ledger_entries(erasable)
+
+
+def _erased_inputs(inputs: dict[str, object]) -> dict[str, object]:
+    """A decision's inputs as they read once the customer's personal data is erased."""
+    if not PERSONAL_DECISION_INPUTS.intersection(inputs):
+        return inputs
+    return {k: ERASED if k in PERSONAL_DECISION_INPUTS else v for k, v in inputs.items()}

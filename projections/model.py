@@ -512,3 +512,33 @@ class ProjectionPosition(ReadModel):
     def lag(self) -> int:
         """Events in the log the projection has not applied yet."""
         return max(self.log_position - self.position, 0)
+
+
+# -- disclosures: staff reads of customer data (auditor; the customer sees role and time) ----
+
+
+class DisclosureEntry(ReadModel):
+    """One recorded read of customer data by staff: who, in which role, when, why, what."""
+
+    position: int = Field(description="the disclosure's log position")
+    customer_id: UUID | None = Field(description="whose data; null for a list of many")
+    subject: str = Field(description="the member of staff, as their token names them")
+    role: str = Field(description="caseworker or auditor")
+    purpose: str = Field(description="why they read it, as they stated it")
+    resource: str = Field(description="the route read, e.g. GET /customers/{customer_id}/timeline")
+    path: str = Field(description="the path as requested (ids, no query)")
+    read_at: datetime
+
+
+class DisclosureQuery(ReadModel):
+    """Which disclosures an auditor asks for: of one customer, by one colleague, or both."""
+
+    customer_id: UUID | None = None
+    subject: str | None = None
+
+
+class DisclosureToCustomer(ReadModel):
+    """A read of the customer's record as they are told of it: the role and when, no more."""
+
+    role: str
+    read_at: datetime

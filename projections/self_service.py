@@ -12,6 +12,7 @@ from domain.customer import Customer
 from domain.debt import Debt
 from domain.decisions import Decision
 from domain.periods import within_months_of
+from domain.personal_data import ERASED
 from domain.rules.disputes import appeal_deadline, reconsideration_deadline
 from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DlaEndBasis
 from domain.rules.pip_assessment import PIP_COMPONENT_RATES, Rate
@@ -254,6 +255,16 @@ def _fold_customer(view: SelfServiceView, event: Customer.Event) -> SelfServiceV
     if isinstance(event, Customer.CircumstancesChanged):
         change = ReportedChange(effective_date=event.effective_date, description=event.description)
         return view.model_copy(update={"reported_changes": (*view.reported_changes, change)})
+    if isinstance(event, Customer.PersonalDataErased):
+        # What a rebuild gives once the customer's key is gone: every personal field erased.
+        changes = tuple(c.model_copy(update={"description": ERASED}) for c in view.reported_changes)
+        return view.model_copy(
+            update={
+                "name": ERASED,
+                "appointee": ERASED if view.appointee is not None else None,
+                "reported_changes": changes,
+            }
+        )
     return view
 
 

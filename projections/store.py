@@ -11,10 +11,13 @@ from uuid import UUID
 
 from projections.model import (
     CaseItem,
+    CaseItemKind,
     CaseItemQuery,
     DeadlineEntry,
     DeadlineQuery,
     DeadlineStatus,
+    DisclosureEntry,
+    DisclosureQuery,
     LedgerEntry,
     LedgerQuery,
     Page,
@@ -116,6 +119,32 @@ class ViewBatch(ABC):
     def put_case_item(self, item: CaseItem) -> None:
         """Store a case item (replacing the one with its id)."""
 
+    # -- erasure: rows that hold personal data read as erased once their customer is erased
+
+    @abstractmethod
+    def add_erasable_timeline_entries(self, erased: Sequence[TimelineEntry]) -> None:
+        """How timeline rows added in this batch read once their customer's data is erased."""
+
+    @abstractmethod
+    def erase_timeline(self, customer_id: UUID) -> None:
+        """Make the customer's timeline rows read as erased (their erasable forms)."""
+
+    @abstractmethod
+    def add_erasable_ledger_entries(self, erased: Sequence[LedgerEntry]) -> None:
+        """How ledger rows added in this batch read once their customer's data is erased."""
+
+    @abstractmethod
+    def erase_ledger(self, customer_id: UUID) -> None:
+        """Make the customer's ledger rows read as erased (their erasable forms)."""
+
+    @abstractmethod
+    def customer_case_items(self, customer_id: UUID, kind: CaseItemKind) -> list[CaseItem]:
+        """A customer's case items of one kind, as this batch last put them, else as stored."""
+
+    @abstractmethod
+    def add_disclosures(self, entries: Sequence[DisclosureEntry]) -> None:
+        """Append disclosure rows."""
+
     @abstractmethod
     def advance_to(self, position: int) -> None:
         """Set the position this batch brings the projection to."""
@@ -192,6 +221,12 @@ class ViewStore(ABC):
     @abstractmethod
     def read_case_items(self, query: CaseItemQuery, page: Page) -> tuple[list[CaseItem], int]:
         """A page of case items by (due_on, none last; opened_on; item_id), and the total."""
+
+    @abstractmethod
+    def read_disclosures(
+        self, query: DisclosureQuery, page: Page
+    ) -> tuple[list[DisclosureEntry], int]:
+        """A page of disclosures in log order (of a customer, by a colleague), and the total."""
 
     @abstractmethod
     def count_rows(self, table: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from domain.aggregate import JourneyAggregate
@@ -13,6 +14,7 @@ from domain.deadlines import WithDeadlines
 from domain.debt import Debt
 from domain.decisions import Decision, decisions_in
 from domain.lump_sum import LumpSum
+from domain.personal_data import ERASED, erased_copy, personal_paths
 from domain.rules.debt import HardshipKind, RecoveryMethod
 from domain.rules.dla_to_pip import DLA_PIP_INVITATION_DATE
 from domain.serious_case import SeriousCaseReferral
@@ -133,7 +135,12 @@ def _dla_restarted(event: DlaToPipTransition.DlaRestarted) -> str:
 
 
 _SUMMARIES: dict[type[Any], Callable[[Any], str]] = {
-    Customer.Registered: lambda e: f"Registered (date of birth {e.date_of_birth.isoformat()})",
+    Customer.Registered: lambda e: (
+        f"Registered (date of birth {e.date_of_birth.isoformat() if e.date_of_birth else ERASED})"
+    ),
+    Customer.LegalHoldPlaced: lambda e: f"Legal hold placed: {e.reason}",
+    Customer.LegalHoldLifted: lambda e: f"Legal hold lifted: {e.reason}",
+    Customer.PersonalDataErased: lambda e: f"Personal data erased: {e.reason}",
     Customer.ContactPreferencesChanged: lambda e: (
         f"Contact preferences: {e.preferences.channel.value}"
         + (", large print" if e.preferences.large_print else "")
@@ -364,8 +371,22 @@ def timeline_entry(logged: LoggedEvent, customer_id: Any) -> TimelineEntry:
     )
 
 
+@dataclass(frozen=True)
+class _Logged:
+    position: int
+    event: JourneyAggregate.Event
+
+
+def erasable_entry(logged: LoggedEvent, entry: TimelineEntry) -> TimelineEntry | None:
+    """How a row reads once its customer's personal data is erased (None: no differently)."""
+    if not personal_paths(logged.event):
+        return None
+    erased = timeline_entry(_Logged(logged.position, erased_copy(logged.event)), entry.customer_id)
+    return erased if erased != entry else None
+
+
 class TimelineProjection(Projection):
-    """One row per event, keyed by log position."""
+    """One row per event, keyed by log position (rows read as erased once their customer is)."""
 
     name = "timeline"
     tables = ("view_timeline",)
@@ -373,9 +394,20 @@ class TimelineProjection(Projection):
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
         """Add a row for every event whose customer is known."""
         entries = []
+        erasable = []
+        erased_customers = []
         prefetch_owners(events, batch)
         for logged in events:
             customer_id = owner_of(logged, batch)
             if customer_id is not None:
-                entries.append(timeline_entry(logged, customer_id))
+                entry = timeline_entry(logged, customer_id)
+                entries.append(entry)
+                erased = erasable_entry(logged, entry)
+                if erased is not None:
+                    erasable.append(erased)
+                if isinstance(logged.event, Customer.PersonalDataErased):
+                    erased_customers.append(customer_id)
         batch.add_timeline_entries(entries)
+        batch.add_erasable_timeline_entries(erasable)
+        for customer_id in erased_customers:
+            batch.erase_timeline(customer_id)

@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import (
     EventStore,
     JSONTranscoder,
+    Mapper,
     RecordConflictError,
     StoredEvent,
 )
@@ -44,6 +45,7 @@ from services.errors import (
 )
 from services.group_commit import GroupCommit, GroupCommitEventStore
 from services.implied_contacts import with_implied_contacts
+from services.personal_data import CustomerKeys, SealingMapper, SealingTranscoder
 from services.recent_events import RecentEvents
 from services.transcodings import register_domain_transcodings
 
@@ -94,8 +96,10 @@ class JourneysBase(Application[UUID]):
         command_attempts: int = 3,
         group_commit: bool = True,
         recent_aggregates: int = 0,
+        customer_keys: CustomerKeys | None = None,
     ) -> None:
         self.clock = clock
+        self.customer_keys = customer_keys
         self.command_attempts = command_attempts
         self.recent = RecentEvents(recent_aggregates) if recent_aggregates else None
         self.group_commit = (
@@ -107,6 +111,19 @@ class JourneysBase(Application[UUID]):
 
     def _insert(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
         return self.recorder.insert_events(stored_events)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Personal fields sealed per customer when a key store is given (the root gives one)."""
+        if self.customer_keys is None:
+            return super().construct_mapper()
+        transcoder = SealingTranscoder()
+        self.register_transcodings(transcoder)
+        return SealingMapper(
+            transcoder,
+            self.customer_keys,
+            compressor=self.factory.compressor(),
+            cipher=self.factory.cipher(),
+        )
 
     def construct_event_store(self) -> EventStore[UUID]:
         """The event store; concurrent commands share commits when group commit is on."""

@@ -28,6 +28,8 @@ from domain.values import (
 from services.base import Recorded
 from services.contacts import ContactUseCases
 from services.debts import DebtUseCases
+from services.disclosures import DisclosureUseCases
+from services.erasure import PersonalDataUseCases
 from services.errors import CustomerAlreadyRegistered, CustomerNotFound
 from services.safeguarding import SafeguardingUseCases
 from services.special_rules import SpecialRulesUseCases
@@ -37,7 +39,13 @@ __all__ = ["JourneysApplication", "Recorded"]
 
 
 class JourneysApplication(
-    SpecialRulesUseCases, DebtUseCases, SafeguardingUseCases, ContactUseCases, DlaToPipUseCases
+    SpecialRulesUseCases,
+    DebtUseCases,
+    SafeguardingUseCases,
+    ContactUseCases,
+    DlaToPipUseCases,
+    DisclosureUseCases,
+    PersonalDataUseCases,
 ):
     """Customers, their claims and their journeys: load, command, save once."""
 
@@ -166,7 +174,7 @@ class JourneysApplication(
                 channel=channel,
                 claimant_role=claimant_role,
                 claim_date=claim_date,
-                date_of_birth=customer.date_of_birth,
+                date_of_birth=customer.known_date_of_birth(),
                 transition_id=transition.id if transition is not None else None,
             )
             customer.open_claim(claim.id, benefit, claim_date)

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A fixed, public key so the embedded store works out of the box; anything sealed under it is
+# readable by anyone with the source, so production must set JOURNEYS_PERSONAL_DATA_MASTER_KEY.
+DEVELOPMENT_MASTER_KEY = "am91cm5leXMtZGV2ZWxvcG1lbnQtbWFzdGVyLWtleSE="
+
+# Public, like the master key above: production refuses to start with it (services/production.py).
+DEVELOPMENT_TOKEN_SECRET = "journeys-development-secret-change-me!"
 
 
 class Settings(BaseSettings):
@@ -55,12 +63,25 @@ class Settings(BaseSettings):
         description="Where released messages are spooled for the print and notify house "
         "(default: beside the event store, *-outbox)",
     )
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start with development defaults "
+        "(services/production.py)",
+    )
     token_secret: str = Field(
-        default="journeys-development-secret-change-me!",
+        default=DEVELOPMENT_TOKEN_SECRET,
         min_length=32,
         description="The HMAC key that signs bearer tokens (set a real one in production)",
     )
     token_ttl_seconds: int = Field(default=3600, ge=60, description="How long a token lives")
+    personal_data_master_key: str = Field(
+        default=DEVELOPMENT_MASTER_KEY,
+        min_length=44,
+        max_length=44,
+        pattern=r"^[A-Za-z0-9+/]{43}=$",
+        description="Base64 of the 32-byte key that wraps each customer's personal-data key "
+        "(the default is a public development key: production must set its own)",
+    )
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
         min_length=1,
@@ -90,6 +111,12 @@ class Settings(BaseSettings):
         default="journeys-inbound",
         min_length=1,
         description="The consumer group of `journeys consume` (its committed offsets)",
+    )
+    projection_mode: Literal["log", "kafka"] = Field(
+        default="log",
+        description="Who builds the views this deployment reads: `log`, the in-process runner "
+        "(`journeys projections follow`, the API's own follower), or `kafka`, the projection "
+        "workers of `journeys project --from-kafka`. Every process of a deployment must agree.",
     )
     kafka_projection_group: str = Field(
         default="journeys-projections",

@@ -67,7 +67,7 @@ class DlaToPipUseCases(JourneysBase):
                 raise NotAChildDlaRecipient("dla_claim_id: the DLA claim has no award of DLA")
             transition = DlaToPipTransition.start(
                 customer=customer.ref(),
-                date_of_birth=customer.date_of_birth,
+                date_of_birth=customer.known_date_of_birth(),
                 nino=customer.nino,
                 deceased=customer.deceased,
                 has_appointee=customer.appointee is not None,

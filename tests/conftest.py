@@ -83,3 +83,35 @@ def journeys(settings: Settings, clock: SimulatedClock) -> Iterator[Journeys]:
         yield system
     finally:
         system.close()
+
+
+def store_environment(settings: Settings) -> dict[str, str | None]:
+    """The variables that make Settings() name the test's store (None: unset)."""
+    unset: dict[str, str | None] = {
+        "DATABASE_URL": None,
+        "JOURNEYS_VIEWS_SQLITE_PATH": None,
+        "JOURNEYS_PROJECTION_BATCH_SIZE": None,
+    }
+    if settings.database_url:
+        return {
+            **unset,
+            "JOURNEYS_DATABASE_URL": settings.database_url,
+            "JOURNEYS_POSTGRES_SCHEMA": settings.postgres_schema,
+        }
+    return {
+        **unset,
+        "JOURNEYS_DATABASE_URL": None,
+        "JOURNEYS_SQLITE_PATH": str(settings.sqlite_path),
+    }
+
+
+@pytest.fixture
+def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the CLI's own Settings() at the test's store through the environment."""
+    for name, value in store_environment(settings).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("COLUMNS", "200")
+    return settings

@@ -10,6 +10,7 @@ from uuid import UUID
 import typer
 from eventsourcing.utils import get_topic
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -18,6 +19,8 @@ from adapters.cli.case_item_summary import print_case_items, release_letters
 from adapters.cli.consume import consume
 from adapters.cli.deadlines import deadlines_app
 from adapters.cli.debt_summary import print_debts
+from adapters.cli.erase import erase
+from adapters.cli.integrity import verify
 from adapters.cli.operations import openapi, projections_app, serve, token
 from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
@@ -26,13 +29,17 @@ from adapters.cli.relay import relay
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
 from bench.cli import bench
+from domain.aggregate import acting_as
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
 from domain.errors import DomainError
+from domain.personal_data import ERASED
 from domain.transition import DlaToPipTransition, TransitionStage, transition_id_for
+from domain.values import Actor
 from projections.model import DeadlineQuery, DeadlineStatus, Page, TransitionWorklist, Worklist
 from services.clock import SimulatedClock
 from services.log import read_log
+from services.production import UnsafeProductionSettings
 from services.settings import Settings
 
 app = typer.Typer(
@@ -41,9 +48,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 customer_app = typer.Typer(help="Look at one customer.", no_args_is_help=True)
-audit_app = typer.Typer(help="Check recorded decisions.", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Check recorded decisions and the event log's hash chains.", no_args_is_help=True
+)
 app.add_typer(customer_app, name="customer")
 app.add_typer(audit_app, name="audit")
+audit_app.command("verify")(verify)
 app.add_typer(projections_app, name="projections")
 app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(outbox_app, name="outbox")
@@ -55,6 +65,7 @@ app.command()(relay)
 app.command()(consume)
 app.command()(project)
 app.command()(bench)
+app.command()(erase)
 
 console = Console()
 
@@ -157,6 +168,7 @@ def _summarise(
     console.print(table)
     _summarise_transitions(system, stats)
     print_debts(console, system, simulated_until)
+    _show_erasure(system, set(samples.values()))
     report = system.ledger.replay()
     decisions = Table(title="Decisions recorded (re-run from their recorded inputs)")
     decisions.add_column("Rule")
@@ -164,6 +176,8 @@ def _summarise(
     for rule_id, count in sorted(report.by_rule.items()):
         decisions.add_row(rule_id, str(count))
     decisions.add_row("[bold]all[/bold]", f"{report.checked} ({report.reproduced} reproduce)")
+    if report.inputs_erased:
+        decisions.add_row("[dim]not re-run: inputs erased[/dim]", str(report.inputs_erased))
     console.print(decisions)
     console.print(
         f"Customers in the store: {customers} ({deceased} deceased). Commands run: {commands} "
@@ -183,6 +197,24 @@ def _summarise(
     _build_views(system, simulated_until)
     if not report.all_reproduce:
         raise typer.Exit(code=1)
+
+
+def _show_erasure(system: Journeys, samples: set[str]) -> None:
+    """Erase one customer (not a sample to try) and show how they read afterwards."""
+    application = system.application
+    chosen = next((c for c in _all_customers(system) if c.nino not in samples and c.claims), None)
+    if chosen is None:
+        return
+    with acting_as(Actor.caseworker("demo-erasure")):
+        application.erase_personal_data(chosen.id, "the customer asked for erasure (demo)")
+    after = application.customer(chosen.id)
+    born = after.date_of_birth.isoformat() if after.date_of_birth else ERASED
+    console.print(
+        escape(
+            f"Erased customer {chosen.id}: now name {after.name}, NINO {after.nino}, born {born};"
+            f" their {len(after.claims)} claim(s), decisions, dates and amounts remain."
+        )
+    )
 
 
 def _build_views(system: Journeys, simulated_until: date) -> None:
@@ -278,7 +310,10 @@ def audit_replay() -> None:
     """Re-run every recorded decision from its recorded inputs; non-zero exit if any differ."""
     with _system() as system:
         report = system.ledger.replay()
-    console.print(f"Decisions checked: {report.checked}; reproduced: {report.reproduced}.")
+    console.print(
+        f"Decisions checked: {report.checked}; reproduced: {report.reproduced}; "
+        f"not re-run, their personal inputs erased: {report.inputs_erased}."
+    )
     for recorded, reproduction in report.failures:
         console.print(
             f"[red]DIFFERS[/red] log position {recorded.log_position} {recorded.event_type} "
@@ -291,4 +326,9 @@ def audit_replay() -> None:
 
 def run() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except UnsafeProductionSettings as error:
+        # A clear refusal, not a traceback: the operator must change settings, not code.
+        Console(stderr=True).print(f"[red]Error[/red]: {error}")
+        raise SystemExit(2) from None

@@ -16,8 +16,10 @@ from rich.table import Table
 
 from adapters.bootstrap import build
 from adapters.cli.progress import apply_with_progress
+from adapters.cli.project import run_worker
 from adapters.http.app import create_app, token_issuer
 from adapters.http.auth import Role
+from adapters.kafka.fed_views import PartialRebuild
 from domain.errors import DomainError
 from domain.identity import customer_id_for
 from projections.runner import Progress, UnknownProjection
@@ -31,7 +33,11 @@ projections_app = typer.Typer(help="Rebuild and inspect the views.", no_args_is_
 def rebuild(
     name: str | None = typer.Argument(None, help="One projection (default: every projection)."),
 ) -> None:
-    """Rebuild views from log position 0, with a progress bar; prints events/second."""
+    """Rebuild views from log position 0, with a progress bar; prints events/second.
+
+    With JOURNEYS_PROJECTION_MODE=kafka, stop the projection workers first: the rebuild
+    hands each partition back to them where it left off.
+    """
     with build(Settings()) as system:
         runner = system.projections
         names = [name] if name else list(runner.projections)
@@ -45,6 +51,8 @@ def rebuild(
             )
         except UnknownProjection as error:
             raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
+        except PartialRebuild as error:
+            raise typer.BadParameter(str(error), param_hint="NAME") from None
         rate = read / seconds if seconds else 0.0
         # The log is read once and each page applied to every projection named.
         for projection in names:
@@ -68,8 +76,16 @@ def status() -> None:
 
 @projections_app.command("follow")
 def follow() -> None:
-    """Keep the views up to date as the log grows, until interrupted (SIGINT or SIGTERM)."""
-    with build(Settings()) as system:
+    """Keep the views up to date as the log grows, until interrupted (SIGINT or SIGTERM).
+
+    With JOURNEYS_PROJECTION_MODE=kafka this process is a projection worker in the Kafka
+    consumer group instead (as `journeys project --from-kafka --follow`): start several.
+    """
+    settings = Settings()
+    if settings.projection_mode == "kafka":
+        run_worker(settings, follow=True)
+        return
+    with build(settings) as system:
         stop = threading.Event()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signal_number, lambda *_: stop.set())

@@ -11,6 +11,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from projections.runner import ProjectionRunner
 
 
+def counted_progress(console: Console, unit: str) -> Progress:
+    """A progress bar that counts in `unit` (log positions, awards) and estimates time left."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
 def apply_with_progress(
     console: Console,
     runner: ProjectionRunner,
@@ -20,14 +32,7 @@ def apply_with_progress(
     """Run projection work under a progress bar; returns events read and seconds taken."""
     last = runner.log.last_position()
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("log position"),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with counted_progress(console, "log position") as progress:
         task = progress.add_task(description, total=last or 1)
 
         def advance(position: int, target: int) -> None:

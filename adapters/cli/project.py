@@ -47,9 +47,22 @@ def project(
             "only --from-kafka is supported here; `journeys projections follow` runs in-process",
             param_hint="'--from-kafka'",
         )
-    from kafka.errors import KafkaError  # only this command needs the Kafka client
-
     settings = Settings()
+    if settings.projection_mode != "kafka":
+        console.print(
+            "[red]JOURNEYS_PROJECTION_MODE is log[/red]: the in-process runner builds these "
+            "views, and a worker beside it would apply every event twice. Set "
+            "JOURNEYS_PROJECTION_MODE=kafka for every process of the deployment (and rebuild "
+            "the views once with `journeys projections rebuild`)."
+        )
+        raise typer.Exit(code=2)
+    run_worker(settings, follow=follow)
+
+
+def run_worker(settings: Settings, *, follow: bool) -> None:
+    """Join the projection group and apply records: until the topic's end, or until stopped."""
+    from kafka.errors import KafkaError  # only the workers need the Kafka client
+
     with build(settings) as system:
         try:
             worker = build_worker(system)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +19,7 @@ from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
 from domain.deadlines import Deadline
 from domain.decisions import Decision, decisions_in
+from domain.personal_data import ERASED
 
 _HIDDEN = {
     "originator_id",
@@ -101,13 +103,14 @@ def render_timeline(
     claim_labels: dict[Any, str],
 ) -> None:
     """Print the customer's header and one row per event, decisions with their reasons."""
+    # Escaped: people's names (and "[erased]") are text, not console markup.
+    born = customer.date_of_birth.isoformat() if customer.date_of_birth else ERASED
     header = (
-        f"[bold]{customer.name}[/bold]  NINO {customer.nino}  born "
-        f"{customer.date_of_birth.isoformat()}  contact by "
-        f"{customer.contact_preferences.channel.value}"
+        f"[bold]{escape(customer.name)}[/bold]  NINO {escape(customer.nino)}  born "
+        f"{escape(born)}  contact by {customer.contact_preferences.channel.value}"
     )
     if customer.appointee is not None:
-        header += f"  appointee {customer.appointee.name}"
+        header += f"  appointee {escape(customer.appointee.name)}"
     if customer.support_markers:
         needs = ", ".join(m.need.value for m in customer.support_markers.values())
         header += f"  [magenta]needs support: {needs}[/magenta]"

@@ -6,9 +6,9 @@ from datetime import date
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from adapters.bootstrap import build
+from adapters.cli.progress import counted_progress
 from domain.errors import DomainError
 from services.settings import Settings
 
@@ -29,14 +29,7 @@ def uprate(
         ) from None
     with (
         build(Settings()) as system,
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("awards"),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress,
+        counted_progress(console, "awards") as progress,
     ):
         task = progress.add_task(f"Uprating on {uprating_date.isoformat()}", total=None)
 

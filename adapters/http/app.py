@@ -19,7 +19,9 @@ from adapters.http.routes import (
     contacts,
     customers,
     debts,
+    integrity,
     operations,
+    personal_data,
     safeguarding,
     special_rules,
     transitions,
@@ -39,6 +41,8 @@ ROUTE_MODULES = (
     debts,
     case_items,
     auditor,
+    personal_data,
+    integrity,
     operations,
 )
 

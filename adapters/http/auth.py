@@ -159,18 +159,36 @@ async def signed_in(
 
 
 class Allow:
-    """A dependency that lets only the given roles through (403 for the rest)."""
+    """A dependency that lets only the given roles through (403 for the rest).
+
+    It also keeps customers to their own record on every route with a {customer_id}: that
+    is decided here, before the request body is read, not route by route. Routes that name
+    a claim or a debt check its owner once they have loaded it (require_own_record).
+    """
 
     def __init__(self, *roles: Role) -> None:
         self.roles = roles
 
-    async def __call__(self, principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
+    async def __call__(
+        self, request: Request, principal: Annotated[Principal, Depends(signed_in)]
+    ) -> Principal:
+        return self.check(principal, request)
+
+    def check(self, principal: Principal, request: Request) -> Principal:
+        """The principal if their role is allowed and, for customers, the record theirs."""
         if principal.role not in self.roles:
             allowed = ", ".join(role.value for role in self.roles)
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 f"the {principal.role.value} role may not do this (allowed: {allowed})",
             )
+        named = request.path_params.get("customer_id")
+        if principal.role is Role.CUSTOMER and named is not None:
+            try:
+                customer_id = UUID(str(named))
+            except ValueError:
+                return principal  # not an id: the route's own validation answers 422
+            require_own_record(principal, customer_id)
         return principal
 
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from adapters.http.deps import UNPROCESSABLE
-from domain.errors import DomainError
+from domain.errors import DomainError, LegalHoldInForce, PersonalDataAlreadyErased
 from projections.runner import UnknownProjection
 from services.errors import (
     ConcurrentUpdate,
@@ -63,8 +63,14 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"detail": str(error), "retryable": False},
         )
 
-    # One customer per NINO, one transition per customer: retrying cannot help.
-    for exists in (CustomerAlreadyRegistered, TransitionAlreadyStarted):
+    # One customer per NINO, one transition per customer: retrying cannot help. Nor can it
+    # erase under a legal hold, or erase twice.
+    for exists in (
+        CustomerAlreadyRegistered,
+        TransitionAlreadyStarted,
+        LegalHoldInForce,
+        PersonalDataAlreadyErased,
+    ):
         app.add_exception_handler(exists, already_exists)
 
     @app.exception_handler(DomainError)

@@ -21,6 +21,8 @@ from domain.values import (
 )
 from projections.model import (
     DeadlineEntry,
+    DisclosureEntry,
+    DisclosureToCustomer,
     LedgerEntry,
     TimelineEntry,
     TransitionWorklistItem,
@@ -297,6 +299,24 @@ class LedgerPage(BaseModel):
     """A page of recorded decisions."""
 
     decisions: list[LedgerEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+class DisclosurePage(BaseModel):
+    """A page of recorded staff reads of customer data, in log order."""
+
+    disclosures: list[DisclosureEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+class DisclosuresToCustomerPage(BaseModel):
+    """A page of the staff reads of the customer's record: the role and when, no more."""
+
+    reads: list[DisclosureToCustomer]
     total: int
     limit: int
     offset: int

@@ -168,6 +168,10 @@ REDACTIONS: Mapping[str, FieldReview] = {
     "Customer.ContactRefused": review(redact=_MESSAGE_TEXT, keep=(*_MESSAGE_CODES, "reason")),
     "Customer.ContactSent": NOTHING_PERSONAL,
     "Customer.DebtOpened": NOTHING_PERSONAL,
+    # Staff's words on why a hold or an erasure was made: they may name people or cases.
+    "Customer.LegalHoldPlaced": review(redact=("reason",)),
+    "Customer.LegalHoldLifted": review(redact=("reason",)),
+    "Customer.PersonalDataErased": review(redact=("reason",)),
     # -- claims -------------------------------------------------------------------------------
     "Claim.Started": NOTHING_PERSONAL,
     "Claim.QuestionnaireIssued": NOTHING_PERSONAL,
@@ -263,6 +267,12 @@ REDACTIONS: Mapping[str, FieldReview] = {
     "Debt.LeftUnrecovered": NOTHING_PERSONAL,
     "Debt.TransferredToEstate": review(redact=("reference",)),  # the estate's reference
     "Debt.Cleared": NOTHING_PERSONAL,
+    # -- disclosures (staff reads of customer data) ------------------------------------------
+    # The purpose is free text a colleague typed (it may quote the customer); the route and
+    # the staff id are codes. The customer is the opaque id every envelope carries.
+    "Disclosure.Recorded": review(
+        redact=("purpose",), keep=("subject", "role", "resource", "path")
+    ),
 }
 
 

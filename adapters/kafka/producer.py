@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kafka import KafkaProducer
@@ -52,8 +52,8 @@ class KafkaPublisher(EventPublisher):
         settings.update(producer_settings)
         self._producer = KafkaProducer(**settings)
 
-    def publish(self, records: Sequence[Publication]) -> None:
-        """Send every record, flush, and check each one's acknowledgement."""
+    def publish(self, records: Sequence[Publication]) -> Mapping[int, int]:
+        """Send every record, flush, check each acknowledgement; returns partitions' new ends."""
         try:
             futures = [
                 self._producer.send(
@@ -62,10 +62,13 @@ class KafkaPublisher(EventPublisher):
                 for record in records
             ]
             self._producer.flush(timeout=self.ack_timeout)
+            ends: dict[int, int] = {}
             for future in futures:
-                future.get(timeout=0)  # raises the error a record failed with
+                stored = future.get(timeout=0)  # raises the error a record failed with
+                ends[stored.partition] = max(ends.get(stored.partition, 0), stored.offset + 1)
         except KafkaError as error:
             raise PublishFailed(f"the broker did not acknowledge the batch: {error!r}") from error
+        return ends
 
     def close(self) -> None:
         """Flush and close the producer (bounded, so a dead broker cannot hold up a stop)."""

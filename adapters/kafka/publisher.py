@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from adapters.kafka.envelope import Publication
 
@@ -18,8 +18,11 @@ class EventPublisher(ABC):
     topic: str
 
     @abstractmethod
-    def publish(self, records: Sequence[Publication]) -> None:
-        """Send the records in order; raise PublishFailed unless the broker acknowledged all."""
+    def publish(self, records: Sequence[Publication]) -> Mapping[int, int]:
+        """Send the records in order; raise PublishFailed unless the broker acknowledged all.
+
+        Returns, for each partition written to, the offset after its last record.
+        """
 
     @abstractmethod
     def close(self) -> None:

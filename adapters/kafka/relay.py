@@ -22,17 +22,14 @@ from dataclasses import dataclass
 from adapters.bootstrap import Journeys
 from adapters.kafka.envelope import Publication, publication_for
 from adapters.kafka.publisher import EventPublisher, PublishFailed
+from adapters.kafka.tracking import RelayOffsets, tracking_name
+from adapters.views.sql import SqlViewStore
 from projections.projection import EventLog, LoggedEvent, owner_of, prefetch_owners
 from projections.store import TrackingConflict, ViewStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
-
-
-def tracking_name(topic: str) -> str:
-    """The relay's row in the tracking table: one position per topic."""
-    return f"kafka_relay:{topic}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +71,7 @@ class EventRelay:
         publisher: EventPublisher,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        ends: RelayOffsets | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -82,6 +80,8 @@ class EventRelay:
         self.publisher = publisher
         self.batch_size = batch_size
         self.name = tracking_name(publisher.topic)
+        self.ends = ends
+        """Where each partition's published records end (for Kafka-fed views' freshness)."""
 
     def status(self) -> RelayStatus:
         """The relay's position and the log's."""
@@ -99,7 +99,10 @@ class EventRelay:
             return None
         try:
             records = self._records(position, page)
-            self.publisher.publish(records)
+            ends = self.publisher.publish(records)
+            # The partitions' ends before the position: they must never be behind it.
+            if self.ends is not None:
+                self.ends.advance(self.publisher.topic, ends)
             # Only now, with every record acknowledged, does the position move past them.
             with self.store.batch(self.name, position) as batch:
                 batch.advance_to(page[-1].position)
@@ -193,4 +196,7 @@ def build_relay(
         from adapters.kafka.producer import KafkaPublisher
 
         publisher = KafkaPublisher(settings.kafka_bootstrap_servers, settings.kafka_events_topic)
-    return EventRelay(system.projections.log, system.views, publisher, batch_size=batch_size)
+    ends = RelayOffsets(system.views) if isinstance(system.views, SqlViewStore) else None
+    return EventRelay(
+        system.projections.log, system.views, publisher, batch_size=batch_size, ends=ends
+    )

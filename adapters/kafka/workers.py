@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,86 +39,13 @@ from kafka.structs import OffsetAndMetadata
 from adapters.bootstrap import Journeys
 from adapters.kafka.consumer import FAST_GROUP
 from adapters.kafka.group_member import GroupMember
-from adapters.views.sql import Cursor, SqlViewBatch, SqlViewStore
+from adapters.kafka.tracking import DEFAULT_PROJECTION_SET, PartitionMark, PartitionTracking
+from adapters.views.sql import SqlViewBatch, SqlViewStore
 from projections.projection import EventLog, LoggedEvent, Projection
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROJECTION_SET = "views"
 MAX_POLL_RECORDS = 500
-
-PARTITION_TRACKING_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS {p}view_partition_tracking ("
-    " projection_set TEXT NOT NULL, topic TEXT NOT NULL, partition_no INTEGER NOT NULL,"
-    " next_offset BIGINT NOT NULL, position BIGINT NOT NULL,"
-    " PRIMARY KEY (projection_set, topic, partition_no))"
-)
-
-
-@dataclass(frozen=True)
-class PartitionMark:
-    """Where a partition stands: the next offset to apply and the highest position applied."""
-
-    next_offset: int
-    position: int
-
-
-class PartitionTracking:
-    """The per-partition tracking rows of one projection set, beside the views."""
-
-    def __init__(self, store: SqlViewStore, projection_set: str = DEFAULT_PROJECTION_SET) -> None:
-        self.store = store
-        self.projection_set = projection_set
-        with store._transaction(write=True) as cursor:
-            cursor.execute(store.t(PARTITION_TRACKING_SCHEMA))
-
-    def mark(self, topic: str, partition: int) -> PartitionMark | None:
-        """The partition's tracking, if anything of it has been applied."""
-        with self.store._transaction(write=False) as cursor:
-            cursor.execute(
-                self.store.t(
-                    "SELECT next_offset, position FROM {p}view_partition_tracking"
-                    " WHERE projection_set = ? AND topic = ? AND partition_no = ?"
-                ),
-                (self.projection_set, topic, partition),
-            )
-            row = cursor.fetchone()
-        return PartitionMark(int(row[0]), int(row[1])) if row else None
-
-    @contextmanager
-    def transaction(self, topic: str, partition: int) -> Iterator[tuple[Cursor, PartitionMark]]:
-        """A writing transaction holding the partition's row (locked), and the row as it stood."""
-        store = self.store
-        key = (self.projection_set, topic, partition)
-        with store._transaction(write=True) as cursor:
-            cursor.execute(
-                store.t(
-                    "INSERT INTO {p}view_partition_tracking"
-                    " (projection_set, topic, partition_no, next_offset, position)"
-                    " VALUES (?, ?, ?, 0, 0)"
-                    " ON CONFLICT (projection_set, topic, partition_no) DO NOTHING"
-                ),
-                key,
-            )
-            cursor.execute(
-                store.t(
-                    "SELECT next_offset, position FROM {p}view_partition_tracking"
-                    f" WHERE projection_set = ? AND topic = ? AND partition_no = ?{store._lock}"
-                ),
-                key,
-            )
-            next_offset, position = cursor.fetchone()
-            yield cursor, PartitionMark(int(next_offset), int(position))
-
-    def advance(self, cursor: Cursor, topic: str, partition: int, mark: PartitionMark) -> None:
-        """Move the partition's row on (inside the transaction that wrote the views)."""
-        cursor.execute(
-            self.store.t(
-                "UPDATE {p}view_partition_tracking SET next_offset = ?, position = ?"
-                " WHERE projection_set = ? AND topic = ? AND partition_no = ?"
-            ),
-            (mark.next_offset, mark.position, self.projection_set, topic, partition),
-        )
 
 
 @dataclass

@@ -12,6 +12,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 from psycopg.rows import tuple_row
 
+from adapters.event_store.postgres import append_by_copy
 from adapters.uprating.rows import COLUMNS, from_row, to_row
 from services.uprating import AwardIndexStore, AwardRecord, BulkEventWriter, IndexMoved
 
@@ -22,42 +23,27 @@ class PostgresCopyWriter(BulkEventWriter):
     The EXCLUSIVE lock is what the library's recorder takes for every insert: it makes log
     positions commit in order, so a follower never passes a gap that fills in later. The
     primary key (originator_id, originator_version) fails the whole COPY on any clash.
+    The rows are hash-chained as the recorder's own inserts are (append_by_copy).
     """
 
     def __init__(self, recorder: PostgresApplicationRecorder) -> None:
+        self._recorder = recorder
         self._datastore = recorder.datastore
         table = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
-        self._lock = list(recorder.lock_table_statements)
-        self._notify = sql.SQL("NOTIFY {}").format(sql.Identifier(recorder.channel_name))
-        self._copy = sql.SQL(
-            "COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
-        ).format(table)
-        self._last = sql.SQL("SELECT max(notification_id) FROM {}").format(table)
         self._versions = sql.SQL(
             "SELECT originator_id, max(originator_version) FROM {}"
             " WHERE originator_id = ANY(%s) GROUP BY originator_id"
         ).format(table)
 
     def append(self, stored_events: Sequence[StoredEvent]) -> int:
-        """One transaction: lock, notify, COPY every row, read the last position, commit."""
-        with (
-            self._datastore.get_connection() as connection,
-            connection.transaction(),
-            connection.cursor(row_factory=tuple_row) as cursor,
-        ):
-            for statement in self._lock:
-                cursor.execute(statement)
-            cursor.execute(self._notify)
-            with cursor.copy(self._copy) as copy:
-                copy.set_types(["uuid", "int8", "text", "bytea"])
-                write_row = copy.write_row
-                for event in stored_events:
-                    write_row(
-                        (event.originator_id, event.originator_version, event.topic, event.state)
-                    )
-            cursor.execute(self._last)
-            row = cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        """One transaction: lock, notify, chain and COPY every row; the last position."""
+        return append_by_copy(
+            self._recorder,
+            [
+                (event.originator_id, event.originator_version, event.topic, event.state)
+                for event in stored_events
+            ],
+        )
 
     def current_versions(self, aggregate_ids: Collection[UUID]) -> dict[UUID, int]:
         """One query for the lot."""

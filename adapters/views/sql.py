@@ -12,10 +12,13 @@ from uuid import UUID
 
 from projections.model import (
     CaseItem,
+    CaseItemKind,
     CaseItemQuery,
     DeadlineEntry,
     DeadlineQuery,
     DeadlineStatus,
+    DisclosureEntry,
+    DisclosureQuery,
     LedgerEntry,
     LedgerQuery,
     Page,
@@ -42,6 +45,7 @@ TABLES = (
     "view_deadline",
     "view_transition",
     "view_case_item",
+    "view_disclosure",
 )
 
 # Portable types: TEXT for ids, dates (ISO, so they sort) and JSON documents; BIGINT positions.
@@ -54,7 +58,7 @@ SCHEMA = (
     " customer_id TEXT PRIMARY KEY, document TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS {p}view_timeline ("
     " position BIGINT PRIMARY KEY, customer_id TEXT NOT NULL, kind TEXT NOT NULL,"
-    " effective_date TEXT, recorded_at TEXT NOT NULL, entry TEXT NOT NULL)",
+    " effective_date TEXT, recorded_at TEXT NOT NULL, entry TEXT NOT NULL, erased_entry TEXT)",
     "CREATE INDEX IF NOT EXISTS view_timeline_by_customer ON {p}view_timeline"
     " (customer_id, position)",
     "CREATE TABLE IF NOT EXISTS {p}view_worklist ("
@@ -65,7 +69,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS {p}view_ledger ("
     " position BIGINT NOT NULL, idx INTEGER NOT NULL, rule_id TEXT NOT NULL,"
     " rule_version INTEGER NOT NULL, decided_on TEXT, customer_id TEXT NOT NULL,"
-    " automated INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (position, idx))",
+    " automated INTEGER NOT NULL, entry TEXT NOT NULL, erased_entry TEXT,"
+    " PRIMARY KEY (position, idx))",
     "CREATE INDEX IF NOT EXISTS view_ledger_by_rule ON {p}view_ledger"
     " (rule_id, rule_version, decided_on)",
     "CREATE INDEX IF NOT EXISTS view_ledger_by_customer ON {p}view_ledger (customer_id, position)",
@@ -98,6 +103,14 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS view_case_item_worklist ON {p}view_case_item"
     " (kind, is_open, due_key, opened_on, item_id)",
     "CREATE INDEX IF NOT EXISTS view_case_item_by_customer ON {p}view_case_item (customer_id)",
+    # One row per staff read; customer_id is NULL for a read of a list of many customers.
+    "CREATE TABLE IF NOT EXISTS {p}view_disclosure ("
+    " position BIGINT PRIMARY KEY, customer_id TEXT, subject TEXT NOT NULL,"
+    " role TEXT NOT NULL, read_at TEXT NOT NULL, entry TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS view_disclosure_by_customer ON {p}view_disclosure"
+    " (customer_id, position)",
+    "CREATE INDEX IF NOT EXISTS view_disclosure_by_subject ON {p}view_disclosure"
+    " (subject, position)",
 )
 
 
@@ -117,6 +130,7 @@ TIMELINE_COLUMNS: tuple[Column, ...] = (
     ("effective_date", "TEXT"),
     ("recorded_at", "TEXT"),
     ("entry", "TEXT"),
+    ("erased_entry", "TEXT"),  # the entry once its customer is erased (None: no difference)
 )
 WORKLIST_COLUMNS: tuple[Column, ...] = (
     ("claim_id", "TEXT"),
@@ -133,6 +147,7 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     ("customer_id", "TEXT"),
     ("automated", "INTEGER"),
     ("entry", "TEXT"),
+    ("erased_entry", "TEXT"),
 )
 LEDGER_OUTCOME_COLUMNS: tuple[Column, ...] = (
     ("position", "BIGINT"),
@@ -170,6 +185,14 @@ CASE_ITEM_COLUMNS: tuple[Column, ...] = (
     ("due_key", "TEXT"),
     ("opened_on", "TEXT"),
     ("document", "TEXT"),
+)
+DISCLOSURE_COLUMNS: tuple[Column, ...] = (
+    ("position", "BIGINT"),
+    ("customer_id", "TEXT"),
+    ("subject", "TEXT"),
+    ("role", "TEXT"),
+    ("read_at", "TEXT"),
+    ("entry", "TEXT"),
 )
 NO_DUE_DATE = "9999-12-31"
 """The due_key of an item without a due date: after every real one."""
@@ -272,6 +295,12 @@ class SqlViewStore(ViewStore):
         with self._transaction(write=True) as cursor:
             for statement in SCHEMA:
                 cursor.execute(statement.format(p=self.prefix))
+            for table in ("view_timeline", "view_ledger"):
+                # Views made before erasure existed lack the column (rebuild them to fill it).
+                cursor.execute(self.t(f"SELECT * FROM {{p}}{table} LIMIT 0"))
+                names = {column[0] for column in getattr(cursor, "description", None) or ()}
+                if "erased_entry" not in names:
+                    cursor.execute(self.t(f"ALTER TABLE {{p}}{table} ADD COLUMN erased_entry TEXT"))
 
     def t(self, statement: str) -> str:
         """Prefix {table} references with the schema."""
@@ -536,6 +565,23 @@ class SqlViewStore(ViewStore):
         )
         return [CaseItem.model_validate_json(row) for row in rows], total
 
+    def read_disclosures(
+        self, query: DisclosureQuery, page: Page
+    ) -> tuple[list[DisclosureEntry], int]:
+        """Disclosures of a customer and/or by a colleague, in log order."""
+        where = ["1 = 1"]
+        params: list[Any] = []
+        if query.customer_id is not None:
+            where.append("customer_id = ?")
+            params.append(str(query.customer_id))
+        if query.subject is not None:
+            where.append("subject = ?")
+            params.append(query.subject)
+        rows, total = self._page(
+            "view_disclosure", " AND ".join(where), params, "position", "entry", page
+        )
+        return [DisclosureEntry.model_validate_json(row) for row in rows], total
+
     def count_rows(self, table: str) -> int:
         """How many rows a view table holds."""
         if table not in TABLES:
@@ -563,6 +609,11 @@ class SqlViewBatch(ViewBatch):
         self._stored_transitions: dict[UUID, TransitionCase | None] = {}
         self._case_items: dict[UUID, CaseItem] = {}
         self._stored_case_items: dict[UUID, CaseItem | None] = {}
+        self._disclosures: list[DisclosureEntry] = []
+        self._erasable_timeline: dict[int, str] = {}
+        self._erasable_ledger: dict[tuple[int, int], str] = {}
+        self._erased_timelines: list[UUID] = []
+        self._erased_ledgers: list[UUID] = []
         self._position: int | None = None
 
     def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
@@ -697,6 +748,57 @@ class SqlViewBatch(ViewBatch):
         """Buffer an item."""
         self._case_items[item.item_id] = item
 
+    def add_erasable_timeline_entries(self, erased: Sequence[TimelineEntry]) -> None:
+        """Buffer the erased forms of rows added in this batch."""
+        self._erasable_timeline.update((e.position, e.model_dump_json()) for e in erased)
+
+    def erase_timeline(self, customer_id: UUID) -> None:
+        """Buffer an erasure (applied after this batch's rows are written)."""
+        self._erased_timelines.append(customer_id)
+
+    def add_erasable_ledger_entries(self, erased: Sequence[LedgerEntry]) -> None:
+        """Buffer the erased forms of rows added in this batch."""
+        self._erasable_ledger.update(((e.position, e.index), e.model_dump_json()) for e in erased)
+
+    def erase_ledger(self, customer_id: UUID) -> None:
+        """Buffer an erasure (applied after this batch's rows are written)."""
+        self._erased_ledgers.append(customer_id)
+
+    def customer_case_items(self, customer_id: UUID, kind: CaseItemKind) -> list[CaseItem]:
+        """The stored items, overlaid with this batch's, by item id."""
+        self._cursor.execute(
+            self._store.t(
+                "SELECT document FROM {p}view_case_item WHERE customer_id = ? AND kind = ?"
+            ),
+            (str(customer_id), kind.value),
+        )
+        items = {
+            item.item_id: item
+            for item in (CaseItem.model_validate_json(row[0]) for row in self._cursor.fetchall())
+        }
+        for item in self._case_items.values():
+            if item.customer_id == customer_id and item.kind is kind:
+                items[item.item_id] = item
+        return sorted(items.values(), key=lambda item: str(item.item_id))
+
+    def _flush_erasures(self) -> None:
+        for table, customers in (
+            ("view_timeline", self._erased_timelines),
+            ("view_ledger", self._erased_ledgers),
+        ):
+            for customer_id in customers:
+                self._cursor.execute(
+                    self._store.t(
+                        f"UPDATE {{p}}{table} SET entry = erased_entry, erased_entry = NULL"
+                        " WHERE customer_id = ? AND erased_entry IS NOT NULL"
+                    ),
+                    (str(customer_id),),
+                )
+
+    def add_disclosures(self, entries: Sequence[DisclosureEntry]) -> None:
+        """Buffer disclosure rows."""
+        self._disclosures.extend(entries)
+
     def advance_to(self, position: int) -> None:
         """The position to record with this batch."""
         self._position = position
@@ -746,6 +848,7 @@ class SqlViewBatch(ViewBatch):
                         e.effective_date.isoformat() if e.effective_date else None,
                         recorded_text(e.recorded_at),
                         e.model_dump_json(),
+                        self._erasable_timeline.get(e.position),
                     )
                     for e in self._timeline
                 ],
@@ -755,6 +858,8 @@ class SqlViewBatch(ViewBatch):
         self._flush_deadlines()
         self._flush_transitions()
         self._flush_case_items()
+        self._flush_disclosures()
+        self._flush_erasures()
 
     def _flush_worklist(self) -> None:
         store, cursor = self._store, self._cursor
@@ -793,6 +898,7 @@ class SqlViewBatch(ViewBatch):
                     str(e.customer_id),
                     int(e.automated),
                     e.model_dump_json(),
+                    self._erasable_ledger.get((e.position, e.index)),
                 )
                 for e in self._ledger
             ],
@@ -888,6 +994,26 @@ class SqlViewBatch(ViewBatch):
             " customer_id = excluded.customer_id, is_open = excluded.is_open,"
             " due_key = excluded.due_key, opened_on = excluded.opened_on,"
             " document = excluded.document",
+        )
+
+    def _flush_disclosures(self) -> None:
+        if not self._disclosures:
+            return
+        self._store.insert_rows(
+            self._cursor,
+            "view_disclosure",
+            DISCLOSURE_COLUMNS,
+            [
+                (
+                    e.position,
+                    str(e.customer_id) if e.customer_id else None,
+                    e.subject,
+                    e.role,
+                    recorded_text(e.read_at),
+                    e.model_dump_json(),
+                )
+                for e in self._disclosures
+            ],
         )
 
 

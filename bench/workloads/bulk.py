@@ -77,7 +77,7 @@ def awarded_pip_journey(serial: int, rng: random.Random) -> tuple[Customer, Clai
             channel=ClaimChannel.PHONE,
             claimant_role=ClaimantRole.CUSTOMER,
             claim_date=claimed,
-            date_of_birth=customer.date_of_birth,
+            date_of_birth=customer.known_date_of_birth(),
         )
         customer.open_claim(claim.id, BenefitType.PIP, claimed)
         claim.issue_questionnaire(claimed)

@@ -248,13 +248,18 @@ def _drive(make_reader: Callable[[], Read], seconds: float) -> Load:
     return Load([s for samples in latencies for s in samples], seconds, sum(reads))
 
 
+def _headers(token: str) -> dict[str, str]:
+    """The bearer token, and the purpose staff must state (each staff read is a disclosure)."""
+    return {"Authorization": f"Bearer {token}", "X-Access-Purpose": "benchmark read"}
+
+
 def _http_reader(port: int, next_request: Callable[[], tuple[str, str]]) -> Read:
     """A keep-alive connection that GETs paths with bearer tokens; bodies are read, not parsed."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def read() -> None:
         path, token = next_request()
-        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        connection.request("GET", path, headers=_headers(token))
         response = connection.getresponse()
         body = response.read()
         if response.status != 200:
@@ -437,7 +442,7 @@ def _wait_for_health(port: int, process: subprocess.Popen[bytes], log: Path) -> 
 def _check_timeline(server: Server, path: str, token: str, expected: int) -> None:
     """Once, before timing: the page holds every entry of the busy customer."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    connection.request("GET", path, headers=_headers(token))
     response = connection.getresponse()
     body = response.read()
     connection.close()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from domain.decisions import Decision, Reproduction
-from domain.errors import UnknownRuleVersion
+from domain.errors import DecisionInputsErased, UnknownRuleVersion
+from domain.personal_data import ERASED
 from domain.rules.debt import (
     DEBT_DEDUCTION_CAP,
     DEBT_EARNINGS_ATTACHMENT,
@@ -87,4 +88,11 @@ def rerun(decision: Decision) -> Reproduction:
         rule = RULES[decision.rule_id]
     except KeyError:
         raise UnknownRuleVersion(f"no rule with id {decision.rule_id!r}") from None
+    erased = sorted(k for k, v in decision.inputs.items() if v == ERASED)
+    if erased:
+        # Not a mismatch: the customer's personal data was erased, and the rule needs it.
+        raise DecisionInputsErased(
+            f"inputs erased: {', '.join(erased)} of this decision were erased with the "
+            "customer's personal data, so it cannot be re-run; its recorded outcome stands"
+        )
     return rule.rerun(decision)

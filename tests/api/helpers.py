@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,14 +16,22 @@ from adapters.bootstrap import Journeys
 from adapters.http.app import token_issuer
 from adapters.http.auth import Role, TokenIssuer
 from adapters.http.deps import POSITION_HEADER
+from adapters.http.disclosure import PURPOSE_HEADER
 from services.clock import SimulatedClock
-from tests.integration.helpers import daily_living_points, mobility_points, new_nino
+from tests.integration.helpers import (
+    daily_living_points,
+    log_position,
+    mobility_points,
+    new_nino,
+    topics_since,
+)
 
 Json = dict[str, Any]
 Headers = Mapping[str, str]
 
 CASEWORKER = "CW-104"
 AUDITOR = "AU-7"
+PURPOSE = "test: checking the case"
 
 # The dates of the standard PIP journey; the clock starts on CLAIM_DAY (tests/conftest.py).
 CLAIM_DAY = date(2026, 1, 5)
@@ -47,6 +56,15 @@ def move_to(clock: SimulatedClock, day: date, hour: int = 9) -> None:
         clock.set(at(day, hour))
 
 
+@contextmanager
+def nothing_but_disclosures_appended(journeys: Journeys) -> Iterator[None]:
+    """Fail unless the block appends nothing but records of staff reads (Disclosure.Recorded)."""
+    before = log_position(journeys)
+    yield
+    appended = topics_since(journeys, before)
+    assert set(appended) <= {"Disclosure.Recorded"}, appended
+
+
 def bearer(token: str) -> Headers:
     """An Authorization header for a token."""
     return {"Authorization": f"Bearer {token}"}
@@ -56,23 +74,36 @@ class SignedIn(Mapping[str, str]):
     """An Authorization header minted when a request is sent, not when the test asked for it.
 
     Tests move the simulated clock by weeks between requests; a header minted once would
-    expire on the way. Tests of expiry use a fixed token (`bearer`).
+    expire on the way. Tests of expiry use a fixed token (`bearer`). Staff headers state a
+    purpose too (X-Access-Purpose), as staff reads of customer data must.
     """
 
-    def __init__(self, issuer: TokenIssuer, role: Role, subject: str, customer_id: UUID | None):
+    def __init__(
+        self,
+        issuer: TokenIssuer,
+        role: Role,
+        subject: str,
+        customer_id: UUID | None,
+        purpose: str | None = None,
+    ):
         self._issuer, self._role, self._subject = issuer, role, subject
         self._customer_id = customer_id
+        self._purpose = purpose
 
     def __getitem__(self, key: str) -> str:
+        if key == PURPOSE_HEADER and self._purpose is not None:
+            return self._purpose
         if key != "Authorization":
             raise KeyError(key)
         return f"Bearer {self._issuer.mint(self._role, self._subject, self._customer_id)}"
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("Authorization",))
+        if self._purpose is None:
+            return iter(("Authorization",))
+        return iter(("Authorization", PURPOSE_HEADER))
 
     def __len__(self) -> int:
-        return 1
+        return 1 if self._purpose is None else 2
 
 
 class Tokens:
@@ -85,13 +116,13 @@ class Tokens:
         """A customer signed in to their own record."""
         return SignedIn(self.issuer, Role.CUSTOMER, str(customer_id), customer_id)
 
-    def caseworker(self, staff_id: str = CASEWORKER) -> SignedIn:
-        """A caseworker."""
-        return SignedIn(self.issuer, Role.CASEWORKER, staff_id, None)
+    def caseworker(self, staff_id: str = CASEWORKER, purpose: str | None = PURPOSE) -> SignedIn:
+        """A caseworker (stating a purpose for reads unless told None)."""
+        return SignedIn(self.issuer, Role.CASEWORKER, staff_id, None, purpose)
 
-    def auditor(self, staff_id: str = AUDITOR) -> SignedIn:
-        """An auditor (read-only)."""
-        return SignedIn(self.issuer, Role.AUDITOR, staff_id, None)
+    def auditor(self, staff_id: str = AUDITOR, purpose: str | None = PURPOSE) -> SignedIn:
+        """An auditor (read-only; stating a purpose unless told None)."""
+        return SignedIn(self.issuer, Role.AUDITOR, staff_id, None, purpose)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import ALGORITHM, ISSUER, Role
+from adapters.http.disclosure import PURPOSE_HEADER
 from domain.claim import Claim
 from services.clock import SimulatedClock
 from tests.api.helpers import (
+    PURPOSE,
     Claimed,
     Headers,
     Json,
@@ -107,7 +109,7 @@ def test_every_route_but_the_operational_ones_needs_a_token(
 ) -> None:
     walked = list(calls(app, ids_of(claim)))
 
-    assert len(walked) == 67  # 50 commands and 17 reads
+    assert len(walked) == 73  # 53 commands and 20 reads
     for method, path in walked:
         with nothing_appended(journeys):
             answer = send(api, method, path)
@@ -142,10 +144,12 @@ def test_a_bad_token_is_refused_as_unauthorised(
             {**valid, "role": "customer", "customer_id": "me"}, secret
         ),
     }
-    assert api.get("/worklists/decisions_due", headers=bearer(forged(valid, secret))).is_success
+    purpose = {PURPOSE_HEADER: PURPOSE}
+    signed = {**bearer(forged(valid, secret)), **purpose}
+    assert api.get("/worklists/decisions_due", headers=signed).is_success
 
     for what, token in bad_tokens.items():
-        answer = api.get("/worklists/decisions_due", headers=bearer(token))
+        answer = api.get("/worklists/decisions_due", headers={**bearer(token), **purpose})
         assert answer.status_code == 401, what
         assert answer.json()["detail"].startswith("invalid token"), (what, answer.text)
     basic = api.get("/worklists/decisions_due", headers={"Authorization": "Basic YTpi"})
@@ -226,6 +230,7 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
     own = tokens.customer(claim.customer_id)
     customers_may = {
         "/me",
+        "/me/disclosures",
         "/customers/{customer_id}/self-service",
         "/customers/{customer_id}/claims",
         "/customers/{customer_id}/changes",
@@ -244,9 +249,10 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         if template not in customers_may | OPEN_TO_ANYONE
     ]
 
-    # 41 caseworker commands; timeline, 3 worklists, transition case, deadlines, Special Rules
-    # case, contacts, a customer's case items, one case item; 3 audit reads
-    assert len(staff_only) == 55
+    # 44 caseworker commands (3: legal hold and erasure); timeline, 3 worklists, transition
+    # case, deadlines, Special Rules case, contacts, a customer's case items, one case item;
+    # 5 audit reads (with disclosures and integrity)
+    assert len(staff_only) == 60
     for method, path in staff_only:
         with nothing_appended(journeys):
             answer = send(api, method, path, own)
@@ -262,7 +268,7 @@ def test_an_auditor_token_is_refused_every_command(
 ) -> None:
     commands = [(m, p) for m, p in calls(app, ids_of(claim)) if m == "POST"]
 
-    assert len(commands) == 50
+    assert len(commands) == 53
     for method, path in commands:
         with nothing_appended(journeys):
             answer = send(api, method, path, tokens.auditor())
@@ -288,7 +294,7 @@ def test_a_caseworker_token_cannot_use_the_auditor_endpoints(
 ) -> None:
     audit = [(m, p) for m, p in calls(app, ids_of(claim)) if p.startswith("/audit/")]
 
-    assert len(audit) == 3
+    assert len(audit) == 5
     for method, path in audit:
         answer = send(api, method, path + "?as_of=2026-02-23T00:00:00Z", tokens.caseworker())
         assert answer.status_code == 403, (method, path, answer.text)

@@ -25,6 +25,7 @@ from tests.api.helpers import (
     Tokens,
     accepted,
     fields_named,
+    nothing_but_disclosures_appended,
     ok,
     problem,
     register,
@@ -663,7 +664,7 @@ def test_the_what_if_writes_nothing_and_shows_the_clear_date_moving(
     other_id = overpaid(api, tokens, customer_id, amount_pence=30_000).id
     own = tokens.customer(customer_id)
 
-    with nothing_appended(journeys):
+    with nothing_but_disclosures_appended(journeys):  # the caseworker's read is recorded
         paused = what_if(
             api, customer_id, {"debt_id": str(debt_id), "kind": "pause", "months": 3}, own
         )

@@ -22,6 +22,7 @@ PROJECTIONS = {
     "deadlines",
     "transitions",
     "case_items",
+    "disclosures",
 }
 
 

@@ -15,20 +15,6 @@ from services.settings import Settings
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point the CLI's own Settings() at the test's store through the environment."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    if settings.database_url:
-        monkeypatch.setenv("JOURNEYS_DATABASE_URL", settings.database_url)
-        monkeypatch.setenv("JOURNEYS_POSTGRES_SCHEMA", settings.postgres_schema)
-    else:
-        monkeypatch.delenv("JOURNEYS_DATABASE_URL", raising=False)
-        monkeypatch.setenv("JOURNEYS_SQLITE_PATH", str(settings.sqlite_path))
-    monkeypatch.setenv("COLUMNS", "200")
-    return settings
-
-
 def test_demo_creates_a_population_and_prints_the_summary(cli_settings: Settings) -> None:
     result = runner.invoke(app, ["demo", "--customers", "60", "--seed", "11"])
     assert result.exit_code == 0, result.output

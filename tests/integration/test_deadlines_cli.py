@@ -22,43 +22,12 @@ from domain.transition import DlaToPipTransition, TransitionStage
 from domain.values import BenefitType, ClaimantRole, ClaimChannel
 from services.clock import SimulatedClock, SystemClock
 from services.settings import Settings
+from tests.conftest import store_environment
 from tests.integration.helpers import DECISION_MAKER, log_position, new_nino, nothing_appended
 
 runner = CliRunner()
 
 JOURNEYS = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "journeys"
-
-
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point the CLI's own Settings() at the test's store through the environment."""
-    for name, value in _store_environment(settings).items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
-    monkeypatch.setenv("COLUMNS", "200")
-    return settings
-
-
-def _store_environment(settings: Settings) -> dict[str, str | None]:
-    """The variables that make Settings() name the test's store (None: unset)."""
-    unset: dict[str, str | None] = {
-        "DATABASE_URL": None,
-        "JOURNEYS_VIEWS_SQLITE_PATH": None,
-        "JOURNEYS_PROJECTION_BATCH_SIZE": None,
-    }
-    if settings.database_url:
-        return {
-            **unset,
-            "JOURNEYS_DATABASE_URL": settings.database_url,
-            "JOURNEYS_POSTGRES_SCHEMA": settings.postgres_schema,
-        }
-    return {
-        **unset,
-        "JOURNEYS_DATABASE_URL": None,
-        "JOURNEYS_SQLITE_PATH": str(settings.sqlite_path),
-    }
 
 
 def young_person(journeys: Journeys, sixteenth_birthday: date) -> tuple[str, UUID]:
@@ -236,7 +205,7 @@ def test_the_worker_fires_a_due_deadline_and_stops_cleanly_on_sigterm(
         if key not in {"DATABASE_URL"} and not key.startswith("JOURNEYS_")
     }
     environment.update(
-        {key: value for key, value in _store_environment(settings).items() if value is not None}
+        {key: value for key, value in store_environment(settings).items() if value is not None}
     )
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:

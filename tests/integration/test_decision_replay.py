@@ -508,7 +508,7 @@ def test_random_claim_journeys_reload_equal_to_the_live_aggregates_and_their_dec
             channel=data.draw(st.sampled_from(ClaimChannel)),
             claimant_role=data.draw(st.sampled_from(ClaimantRole)),
             claim_date=today,
-            date_of_birth=customer.date_of_birth,
+            date_of_birth=customer.known_date_of_birth(),
         )
         customer.open_claim(claim.id, claim.benefit, today)
     app.save(customer, claim)

@@ -17,8 +17,9 @@ from adapters.bootstrap import build
 from adapters.cli.main import app
 from services.clock import SimulatedClock
 from services.settings import Settings
+from tests.conftest import store_environment
 from tests.integration.helpers import new_nino, nothing_appended
-from tests.integration.test_deadlines_cli import JOURNEYS, _store_environment
+from tests.integration.test_deadlines_cli import JOURNEYS
 
 runner = CliRunner()
 
@@ -29,16 +30,10 @@ def spool(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli_settings(settings: Settings, spool: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point the CLI's own Settings() at the test's store and spool through the environment."""
-    for name, value in _store_environment(settings).items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
+def cli_settings(cli_settings: Settings, spool: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the CLI's own Settings() at the test's store and, here, its spool too."""
     monkeypatch.setenv("JOURNEYS_CONTACT_SPOOL_DIR", str(spool))
-    monkeypatch.setenv("COLUMNS", "200")
-    return settings
+    return cli_settings
 
 
 def queue_messages(settings: Settings, *, alive: int, deceased: int) -> None:
@@ -87,7 +82,7 @@ def test_the_outbox_worker_spools_a_queued_message_and_stops_cleanly_on_sigterm(
         if key not in {"DATABASE_URL"} and not key.startswith("JOURNEYS_")
     }
     environment.update(
-        {key: value for key, value in _store_environment(settings).items() if value is not None}
+        {key: value for key, value in store_environment(settings).items() if value is not None}
     )
     environment.update({"JOURNEYS_CONTACT_SPOOL_DIR": str(spool), "COLUMNS": "200"})
     log_path = tmp_path / "worker.log"

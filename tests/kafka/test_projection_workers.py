@@ -15,8 +15,9 @@ from kafka import KafkaConsumer, TopicPartition
 
 from adapters.bootstrap import Journeys
 from adapters.kafka.producer import KafkaPublisher
-from adapters.kafka.relay import build_relay, tracking_name
-from adapters.kafka.workers import PartitionTracking, ProjectionWorker, WorkerTally
+from adapters.kafka.relay import build_relay
+from adapters.kafka.tracking import PartitionTracking, tracking_name
+from adapters.kafka.workers import ProjectionWorker, WorkerTally
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from services.settings import Settings
@@ -257,6 +258,7 @@ def test_the_project_worker_logs_progress_and_lag_and_stops_on_sigterm(
     worker_views = tmp_path / "worker-views.sqlite3"  # the system's own views are the runner's
     environment["JOURNEYS_VIEWS_SQLITE_PATH"] = str(worker_views)
     environment["JOURNEYS_KAFKA_PROJECTION_GROUP"] = f"{events_topic}-cli"
+    environment["JOURNEYS_PROJECTION_MODE"] = "kafka"
     log_path = tmp_path / "project.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(

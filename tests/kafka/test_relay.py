@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from uuid import UUID
 
@@ -19,11 +19,13 @@ from adapters.bootstrap import Journeys, build
 from adapters.kafka.envelope import ENVELOPE_VERSION, Publication, event_id_for
 from adapters.kafka.producer import KafkaPublisher
 from adapters.kafka.publisher import EventPublisher, PublishFailed
-from adapters.kafka.relay import EventRelay, build_relay, tracking_name
+from adapters.kafka.relay import EventRelay, build_relay
+from adapters.kafka.tracking import tracking_name
 from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
 from services.settings import Settings
-from tests.integration.test_deadlines_cli import JOURNEYS, _store_environment
+from tests.conftest import store_environment
+from tests.integration.test_deadlines_cli import JOURNEYS
 from tests.kafka.conftest import Broker
 from tests.kafka.helpers import Received, populate, read_topic
 
@@ -122,12 +124,13 @@ class CrashAfterAcknowledgement(EventPublisher):
         self.batches = 0
         self.crashed_positions: list[int] = []
 
-    def publish(self, records: Sequence[Publication]) -> None:
-        self.inner.publish(records)
+    def publish(self, records: Sequence[Publication]) -> Mapping[int, int]:
+        ends = self.inner.publish(records)
         self.batches += 1
         if self.batches == self.crash_on_batch:
             self.crashed_positions = [r.log_position for r in records]
             raise SystemExit("the relay's process died between the ack and the commit")
+        return ends
 
     def close(self) -> None:
         self.inner.close()
@@ -168,7 +171,7 @@ def relay_environment(settings: Settings, broker: Broker, topic: str) -> dict[st
         if key != "DATABASE_URL" and not key.startswith("JOURNEYS_")
     }
     environment.update(
-        {key: value for key, value in _store_environment(settings).items() if value is not None}
+        {key: value for key, value in store_environment(settings).items() if value is not None}
     )
     environment.update(
         {

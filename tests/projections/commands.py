@@ -23,6 +23,7 @@ from domain.claim import (
     DisputeStage,
     RatesOverride,
 )
+from domain.disclosure import ReaderRole
 from domain.errors import DomainError
 from domain.periods import add_calendar_months
 from domain.rules.dla_child import DisablingCondition
@@ -176,7 +177,7 @@ class Driver:
 
     def step(self) -> None:
         """One generated step: a command, or the clock moving on."""
-        kinds = ["claim"] * 8 + ["advance", "customer", "deadlines"]
+        kinds = ["claim"] * 8 + ["advance", "customer", "deadlines", "disclose"]
         if len(self.customers) < 2:
             kinds += ["register", "start_claim"]
         elif len(self.claims) < 4:
@@ -206,8 +207,25 @@ class Driver:
             self.start_claim()
         elif kind == "customer":
             self.customer_command()
+        elif kind == "disclose":
+            self.disclose()
         else:
             self.claim_command()
+
+    def disclose(self) -> None:
+        """A colleague reads a customer's record, or a worklist of many (no customer)."""
+        customer = self.data.draw(st.sampled_from([None, *self.customers]))
+        self.attempt(
+            "record_disclosure",
+            lambda: self.system.application.record_disclosure(
+                customer=customer,
+                subject=self.data.draw(st.sampled_from(["CW-1", "AU-2"])),
+                role=self.data.draw(st.sampled_from(list(ReaderRole))),
+                purpose=self.data.draw(st.sampled_from(["phone call", "x", "audit sample"])),
+                resource="GET /customers/{customer_id}/timeline",
+                path=f"/customers/{customer}/timeline",
+            ),
+        )
 
     def register(self) -> None:
         self._serial += 1
@@ -429,7 +447,9 @@ class Driver:
         app = self.system.application
         customer_id = self.data.draw(st.sampled_from(self.customers))
         name = self.data.draw(
-            st.sampled_from(list(CUSTOMER_COMMANDS[:-1]) * 4 + [CUSTOMER_COMMANDS[-1]])
+            st.sampled_from(
+                list(CUSTOMER_COMMANDS[:-1]) * 4 + [CUSTOMER_COMMANDS[-1], "erase_personal_data"]
+            )
         )
         effective = self.recent(20)
         command: Callable[[], Recorded]
@@ -475,6 +495,12 @@ class Driver:
 
             def command() -> Recorded:
                 return app.change_contact_preferences(customer_id, preferences, effective)
+
+        elif name == "erase_personal_data":
+            # Rare, like a death: the views must read erased, and a rebuild must agree.
+
+            def command() -> Recorded:
+                return app.erase_personal_data(customer_id, "the customer asked")
 
         else:
             assert name == "notify_death"

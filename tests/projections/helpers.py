@@ -37,6 +37,7 @@ PROJECTIONS = (
     "deadlines",
     "transitions",
     "case_items",
+    "disclosures",
 )
 
 VIEW_TABLES = (
@@ -49,6 +50,7 @@ VIEW_TABLES = (
     "view_deadline",
     "view_transition",
     "view_case_item",
+    "view_disclosure",
 )
 
 # Every table ordered by its primary key, so that two dumps compare row for row.
@@ -63,6 +65,7 @@ _ORDER_BY = {
     "view_deadline": "deadline_id",
     "view_transition": "transition_id",
     "view_case_item": "item_id",
+    "view_disclosure": "position",
 }
 
 Row = tuple[Any, ...]

@@ -124,6 +124,7 @@ def generated_sequence_builds_the_same_views(
                     data.draw(st.lists(st.sampled_from(PROJECTIONS), min_size=1, unique=True))
                 )
         views = assert_views_equal_rebuilt_views(system)
+        assert len(views["view_disclosure"]) == driver.done.count("record_disclosure")
         for kind in sorted({str(row[2]) for row in views["view_timeline"]}):
             event(kind)  # pytest --hypothesis-show-statistics shows how often each was reached
 

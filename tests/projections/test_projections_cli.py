@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from typer.testing import CliRunner
 
 from adapters.bootstrap import Journeys
@@ -21,22 +20,6 @@ from tests.projections.helpers import (
 )
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point the CLI's own Settings() at the test's store through the environment."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("JOURNEYS_VIEWS_SQLITE_PATH", raising=False)
-    monkeypatch.delenv("JOURNEYS_PROJECTION_BATCH_SIZE", raising=False)
-    if settings.database_url:
-        monkeypatch.setenv("JOURNEYS_DATABASE_URL", settings.database_url)
-        monkeypatch.setenv("JOURNEYS_POSTGRES_SCHEMA", settings.postgres_schema)
-    else:
-        monkeypatch.delenv("JOURNEYS_DATABASE_URL", raising=False)
-        monkeypatch.setenv("JOURNEYS_SQLITE_PATH", str(settings.sqlite_path))
-    monkeypatch.setenv("COLUMNS", "200")
-    return settings
 
 
 def status_rows(output: str) -> dict[str, tuple[int, int, int]]:
@@ -81,6 +64,7 @@ def test_status_prints_each_projections_position_and_lag(
         "deadlines": (0, last, last),
         "transitions": (0, last, last),
         "case_items": (0, last, last),
+        "disclosures": (0, last, last),
     }
 
 

@@ -56,6 +56,7 @@ def test_status_shows_the_lag_before_catching_up_and_none_after(
         "deadlines": 6,
         "transitions": 6,
         "case_items": 6,
+        "disclosures": 6,
     }
     journeys.projections.catch_up()
     assert lags(journeys) == dict.fromkeys(PROJECTIONS, 0)

@@ -6,22 +6,37 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
-from adapters.http.auth import Auditor
+from adapters.http.auth import Principal, Role
 from adapters.http.deps import AfterPosition, System, unprocessable, wait_for_views
+from adapters.http.disclosure import (
+    AuditorReads,
+    Discloses,
+    customer_in_query,
+    customer_of_decision,
+)
 from adapters.http.schemas import (
     ClaimAsKnown,
     CustomerAsKnown,
     DecisionReproduction,
+    DisclosurePage,
     KnownAt,
     LedgerPage,
 )
 from domain.rules import rerun
-from projections.model import LedgerQuery, Page, TimelineQuery
+from projections.model import DisclosureQuery, LedgerQuery, Page, TimelineQuery
 
 router = APIRouter(prefix="/audit", tags=["auditor"])
+
+# Lists filtered to one customer are disclosures of that customer; unfiltered, of many.
+AuditorReadsList = Annotated[
+    Principal, Depends(Discloses(Role.AUDITOR, customer=customer_in_query))
+]
+AuditorReadsDecision = Annotated[
+    Principal, Depends(Discloses(Role.AUDITOR, customer=customer_of_decision))
+]
 
 
 def _outcome_filters(outcome: list[str]) -> dict[str, str]:
@@ -38,7 +53,7 @@ def _outcome_filters(outcome: list[str]) -> dict[str, str]:
 
 @router.get("/decisions")
 def decision_ledger(
-    principal: Auditor,
+    principal: AuditorReadsList,
     journeys: System,
     rule_id: str | None = None,
     rule_version: Annotated[int | None, Query(ge=1)] = None,
@@ -69,9 +84,30 @@ def decision_ledger(
     return LedgerPage(decisions=decisions, total=total, limit=limit, offset=offset)
 
 
+@router.get("/disclosures")
+def disclosures(
+    principal: AuditorReadsList,
+    journeys: System,
+    customer_id: Annotated[UUID | None, Query(description="reads of this customer")] = None,
+    subject: Annotated[
+        str | None, Query(min_length=1, description="reads by this colleague (staff id)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    after_position: AfterPosition = None,
+) -> DisclosurePage:
+    """Recorded staff reads of customer data, in log order: per customer and/or per colleague."""
+    wait_for_views(journeys, after_position)
+    found, total = journeys.views.read_disclosures(
+        DisclosureQuery(customer_id=customer_id, subject=subject),
+        Page(limit=limit, offset=offset),
+    )
+    return DisclosurePage(disclosures=found, total=total, limit=limit, offset=offset)
+
+
 @router.get("/decisions/{position}/{index}/reproduction")
 def reproduce_decision(
-    position: int, index: int, principal: Auditor, journeys: System
+    position: int, index: int, principal: AuditorReadsDecision, journeys: System
 ) -> DecisionReproduction:
     """Re-run a recorded decision from its recorded inputs and say whether it reproduces."""
     recorded = journeys.ledger.decision_at(position, index)
@@ -94,7 +130,7 @@ def known_at(
     as_of: Annotated[
         AwareDatetime, Query(description="a recorded time with its zone, e.g. 2026-03-01T00:00:00Z")
     ],
-    principal: Auditor,
+    principal: AuditorReads,
     journeys: System,
 ) -> KnownAt:
     """What the department knew about a customer at a recorded time: state and events."""

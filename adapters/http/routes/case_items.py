@@ -10,22 +10,24 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from adapters.http.auth import Caseworker, CaseworkerOrAuditor
+from adapters.http.auth import Principal, Role
 from adapters.http.deps import AfterPosition, System, wait_for_views
+from adapters.http.disclosure import (
+    CaseItemNotFound,
+    CaseworkerOrAuditorReads,
+    CaseworkerReadsList,
+    Discloses,
+    customer_of_case_item,
+)
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
-from services.errors import NotFound
 
 router = APIRouter(tags=["case-items"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
 Offset = Annotated[int, Query(ge=0, description="entries to skip")]
-
-
-class CaseItemNotFound(NotFound):
-    """No case item has that id."""
 
 
 class CaseItemOnDay(BaseModel):
@@ -71,7 +73,7 @@ def _page(journeys: System, query: CaseItemQuery, limit: int, offset: int) -> Ca
 @router.get("/worklists/safeguarding/{kind}")
 def case_item_worklist(
     kind: CaseItemKind,
-    principal: Caseworker,
+    principal: CaseworkerReadsList,
     journeys: System,
     due_before: Annotated[date | None, Query(description="only items due before this day")] = None,
     include_closed: Annotated[
@@ -90,7 +92,7 @@ def case_item_worklist(
 @router.get("/customers/{customer_id}/case-items")
 def customer_case_items(
     customer_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: CaseworkerOrAuditorReads,
     journeys: System,
     kind: Annotated[CaseItemKind | None, Query(description="only items of this kind")] = None,
     open_only: Annotated[bool, Query(description="only items still open")] = False,
@@ -110,7 +112,10 @@ def customer_case_items(
 @router.get("/case-items/{item_id}")
 def case_item(
     item_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: Annotated[
+        Principal,
+        Depends(Discloses(Role.CASEWORKER, Role.AUDITOR, customer=customer_of_case_item)),
+    ],
     journeys: System,
     after_position: AfterPosition = None,
 ) -> CaseItemOnDay:

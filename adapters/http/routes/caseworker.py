@@ -9,8 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
-from adapters.http.auth import Caseworker, CaseworkerOrAuditor
+from adapters.http.auth import Caseworker
 from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
+from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
 from adapters.http.schemas import (
     AddSupportMarker,
     AppealOutcome,
@@ -78,7 +79,7 @@ def add_support_marker(
 @router.get("/customers/{customer_id}/timeline", response_model=TimelinePage)
 def timeline(
     customer_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: CaseworkerOrAuditorReads,
     journeys: System,
     kind: Annotated[
         list[str] | None, Query(description="event kinds, e.g. Claim.AwardDecided")
@@ -115,7 +116,7 @@ def timeline(
 @router.get("/worklists/{worklist}")
 def worklist(
     worklist: Worklist,
-    principal: Caseworker,
+    principal: CaseworkerReadsList,
     journeys: System,
     due_before: Annotated[
         date | None,

@@ -12,8 +12,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from adapters.http.auth import Caseworker, CaseworkerOrAuditor
+from adapters.http.auth import Caseworker
 from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
+from adapters.http.disclosure import CaseworkerOrAuditorReads
 from adapters.http.schemas import Body, CommandAccepted
 from domain.values import ContactChannel
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
@@ -62,7 +63,7 @@ def send_message(
 @router.get("/customers/{customer_id}/contacts")
 def customer_contacts(
     customer_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: CaseworkerOrAuditorReads,
     journeys: System,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,

@@ -5,9 +5,10 @@ Caseworkers may use them too, on behalf of any customer; customers only on their
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Customer as SignedInCustomer
@@ -19,8 +20,10 @@ from adapters.http.deps import (
     unprocessable,
     wait_for_views,
 )
+from adapters.http.disclosure import CustomerOrCaseworkerReads
 from adapters.http.schemas import (
     CommandAccepted,
+    DisclosuresToCustomerPage,
     ReportChange,
     RequestReconsideration,
     RequestStatementOfReasons,
@@ -29,7 +32,7 @@ from adapters.http.schemas import (
 )
 from adapters.http.stored import StoredJson
 from domain.values import ClaimantRole
-from projections.model import SelfServiceView
+from projections.model import DisclosureQuery, DisclosureToCustomer, Page, SelfServiceView
 
 router = APIRouter(tags=["self-service"])
 
@@ -57,10 +60,28 @@ def my_view(
     return _view(journeys, principal.own_record, after_position)
 
 
+@router.get("/me/disclosures")
+def my_disclosures(
+    principal: SignedInCustomer,
+    journeys: System,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    after_position: AfterPosition = None,
+) -> DisclosuresToCustomerPage:
+    """Which staff roles read the signed-in customer's record, and when (oldest first)."""
+    wait_for_views(journeys, after_position)
+    found, total = journeys.views.read_disclosures(
+        DisclosureQuery(customer_id=principal.own_record), Page(limit=limit, offset=offset)
+    )
+    # Only the role and the time: the colleague's name and purpose are the auditor's to see.
+    reads = [DisclosureToCustomer(role=entry.role, read_at=entry.read_at) for entry in found]
+    return DisclosuresToCustomerPage(reads=reads, total=total, limit=limit, offset=offset)
+
+
 @router.get("/customers/{customer_id}/self-service", response_model=SelfServiceView)
 def self_service_view(
     customer_id: UUID,
-    principal: CustomerOrCaseworker,
+    principal: CustomerOrCaseworkerReads,
     journeys: System,
     after_position: AfterPosition = None,
 ) -> Response:

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, Response
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import (
-    Allow,
     Caseworker,
     CustomerOrCaseworker,
     Principal,
@@ -44,13 +43,18 @@ from adapters.http.debt_schemas import (
     staff_debt,
 )
 from adapters.http.deps import System, run_command
+from adapters.http.disclosure import CustomerOrCaseworkerReads, Discloses, customer_of_debt
 from adapters.http.schemas import CommandAccepted
 from domain.debt import Debt, WhatIf
 from services.errors import DebtNotFound
 
 router = APIRouter(tags=["debts"])
 
-Reader = Annotated[Principal, Depends(Allow(Role.CUSTOMER, Role.CASEWORKER, Role.AUDITOR))]
+Reader = Annotated[Principal, Depends(Discloses(Role.CUSTOMER, Role.CASEWORKER, Role.AUDITOR))]
+DebtReader = Annotated[
+    Principal,
+    Depends(Discloses(Role.CUSTOMER, Role.CASEWORKER, Role.AUDITOR, customer=customer_of_debt)),
+]
 
 
 def _own_debt(journeys: Journeys, principal: Principal, debt_id: UUID) -> Debt:
@@ -308,7 +312,7 @@ def repay(
 def debt_what_if(
     customer_id: UUID,
     body: ProposeForDebt,
-    principal: CustomerOrCaseworker,
+    principal: CustomerOrCaseworkerReads,
     journeys: System,
 ) -> WhatIf:
     """Each open debt's schedule and clear date now and under a proposal; nothing is written."""
@@ -344,7 +348,7 @@ def customer_debts(
 
 
 @router.get("/debts/{debt_id}", response_model=DebtDetail)
-def debt_detail(debt_id: UUID, principal: Reader, journeys: System) -> StaffDebt | CustomerDebt:
+def debt_detail(debt_id: UUID, principal: DebtReader, journeys: System) -> StaffDebt | CustomerDebt:
     """One debt: what it is, its balance, plan, status and movements (staff: and decisions)."""
     debt = _own_debt(journeys, principal, debt_id)
     today = journeys.clock.today()

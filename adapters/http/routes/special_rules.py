@@ -12,8 +12,9 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from adapters.http.auth import Caseworker, CaseworkerOrAuditor
+from adapters.http.auth import Caseworker
 from adapters.http.deps import System, run_command
+from adapters.http.disclosure import CaseworkerOrAuditorReads
 from adapters.http.schemas import Body, CommandAccepted
 from domain.decisions import Decision
 from domain.rules.pip_assessment import Rate
@@ -144,7 +145,7 @@ def decide_special_rules_award(
 
 @router.get("/customers/{customer_id}/special-rules")
 def special_rules_case(
-    customer_id: UUID, principal: CaseworkerOrAuditor, journeys: System
+    customer_id: UUID, principal: CaseworkerOrAuditorReads, journeys: System
 ) -> SpecialRulesCaseView:
     """The customer's Special Rules case (404 when no SR1 was ever recorded)."""
     app = journeys.application

@@ -14,8 +14,9 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 
 from adapters.bootstrap import Journeys
-from adapters.http.auth import Caseworker, CaseworkerOrAuditor, Principal
+from adapters.http.auth import Caseworker, Principal
 from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
+from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
 from adapters.http.schemas import (
     AcceptGoodReason,
     AppointPipAppointee,
@@ -231,7 +232,7 @@ def accept_good_reason(
 @router.get("/customers/{customer_id}/dla-to-pip")
 def transition_case(
     customer_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: CaseworkerOrAuditorReads,
     journeys: System,
     after_position: AfterPosition = None,
 ) -> TransitionCase:
@@ -247,7 +248,7 @@ def transition_case(
 @router.get("/customers/{customer_id}/deadlines")
 def deadlines(
     customer_id: UUID,
-    principal: CaseworkerOrAuditor,
+    principal: CaseworkerOrAuditorReads,
     journeys: System,
     status: DeadlineStatus | None = None,
     due_before: Annotated[
@@ -269,7 +270,7 @@ def deadlines(
 @router.get("/worklists/dla-to-pip/{worklist}")
 def transition_worklist(
     worklist: TransitionWorklist,
-    principal: Caseworker,
+    principal: CaseworkerReadsList,
     journeys: System,
     due_before: Annotated[
         date | None,

@@ -1,0 +1,1 @@
+"""Where customers' wrapped data keys live: beside the event store (SQLite or PostgreSQL)."""
