@@ -27,6 +27,7 @@ import os
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -58,6 +59,8 @@ from domain.personal_data import (
 
 _NONCE_BYTES = 12
 _KEY_BYTES = 32
+# Customers whose unwrapped keys one process keeps (about 100 bytes each): the busiest ones.
+KEY_CACHE_ENTRIES = 100_000
 
 
 class SealedValueRejected(ValueError):
@@ -146,13 +149,22 @@ class WrappedCustomerKeys(CustomerKeys):
 
     A key read from the store is trusted for `cache_seconds`: another process's erasure is
     honoured here within that time (this process's own, at once). An erasure is final, so
-    it is remembered for good.
+    it is remembered while it stays in the cache, and the store says so again after.
     """
 
-    def __init__(self, master_key: bytes, *, cache_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        master_key: bytes,
+        *,
+        cache_seconds: float = 30.0,
+        cache_entries: int = KEY_CACHE_ENTRIES,
+    ) -> None:
         self._master = AESGCM(master_key)
         self._cache_seconds = cache_seconds
-        self._cache: dict[UUID, tuple[bytes | None, float]] = {}
+        self._cache_entries = cache_entries
+        # Least recently used first: a long-running worker meets millions of customers, and an
+        # unbounded cache would hold a key for each of them until the process died.
+        self._cache: OrderedDict[UUID, tuple[bytes | None, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- the rows, as each database keeps them -----------------------------------------
@@ -188,6 +200,8 @@ class WrappedCustomerKeys(CustomerKeys):
     def _cached(self, customer_id: UUID) -> tuple[bool, bytes | None]:
         with self._lock:
             entry = self._cache.get(customer_id)
+            if entry is not None:
+                self._cache.move_to_end(customer_id)
         if entry is None:
             return False, None
         key, read_at = entry
@@ -198,6 +212,9 @@ class WrappedCustomerKeys(CustomerKeys):
     def _remember(self, customer_id: UUID, key: bytes | None) -> bytes | None:
         with self._lock:
             self._cache[customer_id] = (key, time.monotonic())
+            self._cache.move_to_end(customer_id)
+            while len(self._cache) > self._cache_entries:
+                self._cache.popitem(last=False)
         return key
 
     def _read(self, customer_id: UUID) -> tuple[bool, bytes | None]:

@@ -49,11 +49,15 @@ NAME, NINO, BORN = "Ada Lovelace", "AB123456C", date(1985, 3, 14)
 class InMemoryCustomerKeys(WrappedCustomerKeys):
     """A fake key store for unit tests only: the rows in a dict (the real ones: adapters)."""
 
-    def __init__(self, master_key: bytes = MASTER) -> None:
-        super().__init__(master_key, cache_seconds=0)
+    def __init__(
+        self, master_key: bytes = MASTER, cache_seconds: float = 0, cache_entries: int = 100
+    ) -> None:
+        super().__init__(master_key, cache_seconds=cache_seconds, cache_entries=cache_entries)
         self.rows: dict[UUID, StoredKey] = {}
+        self.reads = 0
 
     def stored(self, customer_id: UUID) -> StoredKey | None:
+        self.reads += 1
         return self.rows.get(customer_id)
 
     def _insert(self, customer_id: UUID, wrapped: bytes, at: datetime) -> bool:
@@ -72,6 +76,20 @@ class InMemoryCustomerKeys(WrappedCustomerKeys):
     def _hold_row(self, customer_id: UUID, held: bool) -> None:
         row = self.rows[customer_id]
         self.rows[customer_id] = StoredKey(row.wrapped, row.created_at, row.erased_at, held)
+
+
+def test_the_key_cache_keeps_only_the_most_recently_used_customers() -> None:
+    keys = InMemoryCustomerKeys(cache_seconds=3600, cache_entries=2)
+    first, second, third = (UUID(int=n) for n in (1, 2, 3))
+    first_key = keys.key_for_sealing(first)
+    keys.key_for_sealing(second)
+    keys.erase(second, datetime(2026, 1, 5))
+    keys.key_for_sealing(third)  # the cache holds two: the first customer's key goes
+    reads_before = keys.reads
+
+    assert keys.key_for_opening(first) == first_key  # read again from the store
+    assert keys.key_for_opening(second) is None  # the store still says erased
+    assert keys.reads == reads_before + 2
 
 
 @pytest.fixture
