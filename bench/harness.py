@@ -43,6 +43,7 @@ class Scale:
     read_seconds: float
     freshness_seconds: float
     uprated_awards: int
+    soak_seconds: float
 
 
 QUICK = Scale(
@@ -54,6 +55,7 @@ QUICK = Scale(
     read_seconds=2.0,
     freshness_seconds=3.0,
     uprated_awards=5_000,
+    soak_seconds=30.0,
 )
 FULL = Scale(
     name="full",
@@ -64,6 +66,7 @@ FULL = Scale(
     read_seconds=10.0,
     freshness_seconds=10.0,
     uprated_awards=100_000,
+    soak_seconds=600.0,
 )
 
 
@@ -202,7 +205,16 @@ def journeys_environment(url: str, schema: str, **settings: str) -> dict[str, st
 
 def peak_resident_mib(pid: int) -> float:
     """A live process's peak resident memory (VmHWM), in MiB."""
+    return _memory_mib(pid, "VmHWM")
+
+
+def resident_mib(pid: int) -> float:
+    """A live process's resident memory now (VmRSS), in MiB."""
+    return _memory_mib(pid, "VmRSS")
+
+
+def _memory_mib(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
-    raise ValueError(f"no VmHWM for process {pid}")
+    raise ValueError(f"no {field} for process {pid}")
