@@ -56,6 +56,22 @@ def test_docker_compose_file_parses_and_names_the_deployment_services() -> None:
     assert demo_env["JOURNEYS_DATABASE_URL"].startswith("postgresql://")
 
 
+def test_every_deployed_service_runs_in_production_mode_with_secrets_from_the_environment() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    deployed = {
+        name: service["environment"]
+        for name, service in compose["services"].items()
+        if service.get("build") == "." and name != "demo"
+    }
+
+    assert len(deployed) == 6
+    for name, environment in deployed.items():
+        assert environment["JOURNEYS_ENVIRONMENT"] == "production", name
+        # `${NAME:?message}`: compose refuses to start without the secret, no default.
+        for secret in ("JOURNEYS_TOKEN_SECRET", "JOURNEYS_PERSONAL_DATA_MASTER_KEY"):
+            assert environment[secret].startswith(f"${{{secret}:?"), (name, secret)
+
+
 def _parses_as_a_journeys_command(args: list[str]) -> bool:
     """True when the arguments name a `journeys` command (not a group) and its options parse.
 
