@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
@@ -38,7 +40,7 @@ def _field_named_in(message: str) -> str | None:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """404 for unknown records, 409 for conflicts, 422 for refused commands."""
+    """404 unknown records, 409 conflicts, 422 refused commands, 503 a lost database connection."""
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, error: NotFound) -> JSONResponse:
@@ -72,6 +74,28 @@ def install_error_handlers(app: FastAPI) -> None:
         PersonalDataAlreadyErased,
     ):
         app.add_exception_handler(exists, already_exists)
+
+    async def database_unavailable(_: Request, error: Exception) -> JSONResponse:
+        # A lost connection mid-command: the transaction committed whole or not at all, and
+        # the answer may have been lost on the way back, so the client must look, then retry.
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            content={
+                "detail": "the database connection failed; a command was stored whole or not "
+                "at all: read the record, then retry",
+                "retryable": True,
+            },
+            headers={"Retry-After": "1"},
+        )
+
+    lost_connections = (
+        OperationalError,
+        InterfaceError,
+        psycopg.OperationalError,
+        psycopg.InterfaceError,
+    )
+    for lost in lost_connections:
+        app.add_exception_handler(lost, database_unavailable)
 
     @app.exception_handler(DomainError)
     async def refused(_: Request, error: DomainError) -> JSONResponse:

@@ -42,6 +42,8 @@ class PostgresCustomerKeys(WrappedCustomerKeys):
             open=True,
             name="journeys-customer-keys",
             kwargs={"autocommit": True},
+            # As the event store's pool: never hand out a connection the server has dropped.
+            check=ConnectionPool.check_connection,
         )
         with self.pool.connection() as connection:
             if schema:

@@ -29,6 +29,8 @@ class PostgresViewStore(SqlViewStore):
             open=True,
             name="journeys-views",
             kwargs={"autocommit": True},
+            # As the event store's pool: never hand out a connection the server has dropped.
+            check=ConnectionPool.check_connection,
         )
         if schema:
             with self.pool.connection() as connection:

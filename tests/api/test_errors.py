@@ -10,8 +10,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+import psycopg
 import pytest
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import OperationalError, RecordConflictError
 from fastapi.testclient import TestClient
 
 from adapters.bootstrap import Journeys, build
@@ -377,3 +378,39 @@ def test_a_change_made_by_another_process_mid_command_is_a_409_and_a_retry_succe
         "rival change",
         "our change",
     ]
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [
+        OperationalError("terminating connection due to administrator command"),
+        psycopg.OperationalError("server closed the connection unexpectedly"),
+    ],
+)
+def test_a_lost_database_connection_is_a_retryable_503_and_appends_nothing(
+    api: TestClient,
+    tokens: Tokens,
+    journeys: Journeys,
+    monkeypatch: pytest.MonkeyPatch,
+    lost: Exception,
+) -> None:
+    customer_id = register(api, tokens)
+
+    def connection_lost(*_: Any, **__: Any) -> Any:
+        raise lost
+
+    # What the recorder raises when PostgreSQL drops the connection mid-command
+    # (tests/reliability/test_database_faults.py kills real backends).
+    monkeypatch.setattr(journeys.application.events, "put", connection_lost)
+
+    with nothing_appended(journeys):
+        answer = api.post(
+            f"/customers/{customer_id}/changes",
+            json={"effective_date": "2026-01-05", "description": "Moved"},
+            headers=tokens.customer(customer_id),
+        )
+
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "1"
+    assert answer.json()["retryable"] is True
+    assert "read the record, then retry" in answer.json()["detail"]
