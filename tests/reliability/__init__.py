@@ -1,0 +1,1 @@
+"""Faults, concurrency and hostile input against the real parts: nothing lost (issue 10)."""
