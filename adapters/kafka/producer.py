@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from adapters.kafka.envelope import Publication
 from adapters.kafka.publisher import EventPublisher, PublishFailed
 
 CLOSE_TIMEOUT = 10.0
 """The longest a stop waits for buffered records (what is unsent goes again after a restart)."""
+
+TIMEOUTS_BEFORE_NEW_PRODUCER = 3
+"""Unacknowledged batches in a row after which the relay gives up on its producer."""
 
 
 class KafkaPublisher(EventPublisher):
@@ -50,26 +54,50 @@ class KafkaPublisher(EventPublisher):
             "delivery_timeout_ms": max(int(ack_timeout * 1000), 30_000),
         }
         settings.update(producer_settings)
-        self._producer = KafkaProducer(**settings)
+        self._settings = settings
+        self._producer: KafkaProducer | None = KafkaProducer(**settings)
+        self._timeouts_in_a_row = 0
 
     def publish(self, records: Sequence[Publication]) -> Mapping[int, int]:
         """Send every record, flush, check each acknowledgement; returns partitions' new ends."""
         try:
+            if self._producer is None:
+                self._producer = KafkaProducer(**self._settings)
+            producer = self._producer
             futures = [
-                self._producer.send(
+                producer.send(
                     self.topic, key=record.key, value=record.value, headers=record.headers
                 )
                 for record in records
             ]
-            self._producer.flush(timeout=self.ack_timeout)
+            producer.flush(timeout=self.ack_timeout)
             ends: dict[int, int] = {}
             for future in futures:
                 stored = future.get(timeout=0)  # raises the error a record failed with
                 ends[stored.partition] = max(ends.get(stored.partition, 0), stored.offset + 1)
         except KafkaError as error:
+            self._after_failure(error)
             raise PublishFailed(f"the broker did not acknowledge the batch: {error!r}") from error
+        self._timeouts_in_a_row = 0
         return ends
+
+    def _after_failure(self, error: KafkaError) -> None:
+        # A producer whose broker restarted (or forgot its producer id) retries its old id for
+        # ever (tests/reliability/test_broker_faults.py): the next batch starts on a new one.
+        # A timeout alone may be a slow or paused broker, which the same producer outlives, so
+        # only a run of them counts. The relay sends the whole batch again either way; the
+        # envelope's event id lets readers skip a record a discarded producer had stored.
+        if isinstance(error, KafkaTimeoutError):
+            self._timeouts_in_a_row += 1
+            if self._timeouts_in_a_row < TIMEOUTS_BEFORE_NEW_PRODUCER:
+                return
+        self._timeouts_in_a_row = 0
+        discarded, self._producer = self._producer, None
+        if discarded is not None:
+            # Closing waits on the producer's I/O thread, which a dead broker can hold up.
+            threading.Thread(target=discarded.close, kwargs={"timeout": 0}, daemon=True).start()
 
     def close(self) -> None:
         """Flush and close the producer (bounded, so a dead broker cannot hold up a stop)."""
-        self._producer.close(timeout=min(self.ack_timeout, CLOSE_TIMEOUT))
+        if self._producer is not None:
+            self._producer.close(timeout=min(self.ack_timeout, CLOSE_TIMEOUT))
