@@ -25,6 +25,11 @@ async def the_system(request: Request) -> Journeys:
 
 System = Annotated[Journeys, Depends(the_system)]
 
+MAX_OFFSET = 2**31 - 1
+"""No list is that long; past the 64-bit integers the databases take, a query would fail."""
+
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="entries to skip")]
+
 AfterPosition = Annotated[
     int | None,
     Query(
@@ -55,9 +60,19 @@ def unprocessable(location: list[str], message: str) -> HTTPException:
 
 
 def wait_for_views(journeys: Journeys, after_position: int | None) -> None:
-    """Hold a read until the views reach a position (503 with Retry-After if they do not)."""
+    """Hold a read until the views reach a position (503 with Retry-After if they do not).
+
+    A position past the end of the log is no write of anyone's yet: 422 at once, not a wait.
+    """
     if after_position is None:
         return
+    last = journeys.projections.log.last_position()
+    if after_position > last:
+        raise unprocessable(
+            ["query", "after_position"],
+            f"after_position {after_position} is past the end of the log ({last}): "
+            "pass a position a command returned",
+        )
     if not journeys.projections.wait_for(after_position, journeys.settings.read_wait_seconds):
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,

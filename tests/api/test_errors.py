@@ -414,3 +414,15 @@ def test_a_lost_database_connection_is_a_retryable_503_and_appends_nothing(
     assert answer.headers["Retry-After"] == "1"
     assert answer.json()["retryable"] is True
     assert "read the record, then retry" in answer.json()["detail"]
+
+
+def test_an_offset_past_any_list_is_refused_naming_it(api: TestClient, tokens: Tokens) -> None:
+    # Found by tests/reliability/test_hostile_input.py: 2**63 overflowed SQLite's integers (500).
+    answer = api.get(
+        "/worklists/dla-to-pip/dla_suspended",
+        params={"offset": 2**63},
+        headers=tokens.caseworker(),
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["query", "offset"]

@@ -137,3 +137,22 @@ def test_a_negative_position_is_refused(api: TestClient, tokens: Tokens) -> None
     refused = api.get("/me", params={"after_position": -1}, headers=tokens.customer(customer.id))
 
     assert fields_named(refused) == ["after_position"]
+
+
+def test_a_read_waiting_for_a_position_past_the_end_of_the_log_is_refused_at_once(
+    idle_api: TestClient, idle_journeys: Journeys
+) -> None:
+    tokens = Tokens(idle_journeys)
+    customer = registered(idle_api, tokens)
+
+    started = time.monotonic()
+    answer = idle_api.get(
+        "/me",
+        params={"after_position": customer.position + 1},
+        headers=tokens.customer(customer.id),
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["query", "after_position"]
+    assert f"past the end of the log ({customer.position})" in answer.json()["detail"][0]["msg"]
+    assert time.monotonic() - started < 1  # no wait for the views

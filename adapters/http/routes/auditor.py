@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Principal, Role
-from adapters.http.deps import AfterPosition, System, unprocessable, wait_for_views
+from adapters.http.deps import AfterPosition, Offset, System, unprocessable, wait_for_views
 from adapters.http.disclosure import (
     AuditorReads,
     Discloses,
@@ -66,7 +66,7 @@ def decision_ledger(
     customer_id: UUID | None = None,
     automated: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> LedgerPage:
     """Every recorded decision matching the filters, in log order."""
@@ -93,7 +93,7 @@ def disclosures(
         str | None, Query(min_length=1, description="reads by this colleague (staff id)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> DisclosurePage:
     """Recorded staff reads of customer data, in log order: per customer and/or per colleague."""

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
+from adapters.http.deps import AfterPosition, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
 from adapters.http.schemas import (
     AddSupportMarker,
@@ -36,7 +36,6 @@ from projections.model import Page, TimelineQuery, Worklist
 router = APIRouter(tags=["caseworker"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
-Offset = Annotated[int, Query(ge=0, description="entries to skip")]
 
 
 @router.post("/customers", status_code=201)

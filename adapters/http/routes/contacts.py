@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, System, run_command, wait_for_views
+from adapters.http.deps import AfterPosition, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads
 from adapters.http.schemas import Body, CommandAccepted
 from domain.values import ContactChannel
@@ -66,7 +66,7 @@ def customer_contacts(
     principal: CaseworkerOrAuditorReads,
     journeys: System,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> ContactPage:
     """Every outbound contact to the customer, with its status and any refusal's reason."""

@@ -15,6 +15,7 @@ from adapters.http.auth import Customer as SignedInCustomer
 from adapters.http.auth import CustomerOrCaseworker, Principal, Role, require_own_record
 from adapters.http.deps import (
     AfterPosition,
+    Offset,
     System,
     run_command,
     unprocessable,
@@ -65,7 +66,7 @@ def my_disclosures(
     principal: SignedInCustomer,
     journeys: System,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> DisclosuresToCustomerPage:
     """Which staff roles read the signed-in customer's record, and when (oldest first)."""
