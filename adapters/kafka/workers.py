@@ -129,14 +129,12 @@ class ProjectionWorker(GroupMember[WorkerTally]):
         log.info("%s: assigned partitions %s", self.topic, sorted(p.partition for p in assigned))
 
     def partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        """Batches are applied between polls, so none is in flight: commit the tracked offsets."""
-        for partition in revoked:
-            mark = self.tracking.mark(partition.topic, partition.partition)
-            if mark is not None:
-                try:
-                    self._commit(partition, mark.next_offset)
-                except Exception as error:  # the tracking row still says where to start
-                    log.warning("%s[%d]: commit on revoke failed: %r", *_tp(partition), error)
+        """Nothing to hand over: each batch's offset was committed after it was applied.
+
+        No commit here: kafka-python 3 calls this on its I/O thread, where a blocking commit
+        raises ("Cannot block on net.run() from the IO thread"), and the tracking rows say
+        where the next owner starts anyway.
+        """
         log.info("%s: revoked partitions %s", self.topic, sorted(p.partition for p in revoked))
 
     # -- applying -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -98,9 +99,14 @@ def relay_all(journeys: Journeys, views: SqlViewStore, broker: Broker, topic: st
 def drain(
     journeys: Journeys, views: SqlViewStore, broker: Broker, topic: str, workers: int = 1
 ) -> int:
-    """Run workers of the topic's group until every partition is applied; events they applied."""
+    """Run workers in a new group until every partition is applied; events they applied.
+
+    A new group each time: the workers resume from the views' own tracking, not the group's
+    offsets, which is what these tests check; rejoining one group (which waits on the last
+    members' leave, slow on a loaded machine) is tests/kafka/test_projection_workers.py's.
+    """
     done = all_applied(PartitionTracking(views), topic, end_offsets(broker, topic))
-    group = f"{topic}-workers"
+    group = f"{topic}-workers-{uuid.uuid4().hex[:8]}"
     running = [Running(worker(journeys, views, broker, topic, group)) for _ in range(workers)]
     try:
         wait_until(done, "every partition applied")
