@@ -30,6 +30,8 @@ MAX_OFFSET = 2**31 - 1
 
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="entries to skip")]
 
+Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
+
 AfterPosition = Annotated[
     int | None,
     Query(

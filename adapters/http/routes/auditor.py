@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Principal, Role
-from adapters.http.deps import AfterPosition, Offset, System, unprocessable, wait_for_views
+from adapters.http.deps import AfterPosition, Limit, Offset, System, unprocessable, wait_for_views
 from adapters.http.disclosure import (
     AuditorReads,
     Discloses,
@@ -65,7 +65,7 @@ def decision_ledger(
     ] = None,
     customer_id: UUID | None = None,
     automated: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> LedgerPage:
@@ -92,7 +92,7 @@ def disclosures(
     subject: Annotated[
         str | None, Query(min_length=1, description="reads by this colleague (staff id)")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> DisclosurePage:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from adapters.http.auth import Principal, Role
-from adapters.http.deps import AfterPosition, Offset, System, wait_for_views
+from adapters.http.deps import AfterPosition, Limit, Offset, System, wait_for_views
 from adapters.http.disclosure import (
     CaseItemNotFound,
     CaseworkerOrAuditorReads,
@@ -25,8 +25,6 @@ from adapters.http.disclosure import (
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
 
 router = APIRouter(tags=["case-items"])
-
-Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
 
 
 class CaseItemOnDay(BaseModel):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, Offset, System, run_command, wait_for_views
+from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
 from adapters.http.schemas import (
     AddSupportMarker,
@@ -34,8 +34,6 @@ from domain.values import Actor
 from projections.model import Page, TimelineQuery, Worklist
 
 router = APIRouter(tags=["caseworker"])
-
-Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
 
 
 @router.post("/customers", status_code=201)

@@ -6,14 +6,13 @@ death has been notified it is refused, and the refusal is listed here with its r
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, Offset, System, run_command, wait_for_views
+from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads
 from adapters.http.schemas import Body, CommandAccepted
 from domain.values import ContactChannel
@@ -65,7 +64,7 @@ def customer_contacts(
     customer_id: UUID,
     principal: CaseworkerOrAuditorReads,
     journeys: System,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> ContactPage:

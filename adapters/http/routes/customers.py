@@ -5,16 +5,16 @@ Caseworkers may use them too, on behalf of any customer; customers only on their
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Customer as SignedInCustomer
 from adapters.http.auth import CustomerOrCaseworker, Principal, Role, require_own_record
 from adapters.http.deps import (
     AfterPosition,
+    Limit,
     Offset,
     System,
     run_command,
@@ -65,7 +65,7 @@ def my_view(
 def my_disclosures(
     principal: SignedInCustomer,
     journeys: System,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     offset: Offset = 0,
     after_position: AfterPosition = None,
 ) -> DisclosuresToCustomerPage:

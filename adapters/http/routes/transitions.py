@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Caseworker, Principal
-from adapters.http.deps import AfterPosition, Offset, System, run_command, wait_for_views
+from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
 from adapters.http.schemas import (
     AcceptGoodReason,
@@ -42,7 +42,6 @@ from services.errors import TransitionNotFound
 
 router = APIRouter(tags=["dla-to-pip"])
 
-Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
 
 CLAIM_DEADLINES_AHEAD = timedelta(days=8)
 """The claim_deadlines worklist shows, unless told otherwise, deadlines passing within the
