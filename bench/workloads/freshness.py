@@ -7,6 +7,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from uuid import UUID
 
@@ -27,6 +28,22 @@ from services.clock import SystemClock
 
 CLIENTS = 8
 PROBE_PAUSE_SECONDS = 0.02
+
+
+@contextmanager
+def separate_follower(url: str, schema: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A `journeys projections follow` process keeping the schema's views, stopped afterwards."""
+    follower = subprocess.Popen(
+        journeys_command("projections", "follow"),
+        env=journeys_environment(url, schema),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield follower
+    finally:
+        follower.terminate()
+        follower.wait(timeout=30)
 
 
 def wait_until_current(system: Journeys, timeout: float = 60.0) -> None:
@@ -69,34 +86,27 @@ def run(context: BenchContext) -> Iterator[Result]:
     seconds = context.scale.freshness_seconds
     with scratch_schema(context.database_url, "freshness") as schema:
         settings = journeys_settings(context.database_url, schema, CLIENTS + 1)
-        with build(settings, clock=SystemClock()) as system:
-            follower = subprocess.Popen(
-                journeys_command("projections", "follow"),
-                env=journeys_environment(context.database_url, schema),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                customer_id = system.application.register_customer(
-                    nino=NinoSource("ZX").next(),
-                    name="Freshness Probe",
-                    date_of_birth=date(1975, 3, 2),
-                ).id
-                wait_until_current(system)
-                stop = threading.Event()
-                delays: list[float] = []
-                prober = threading.Thread(
-                    target=lambda: delays.extend(
-                        probe(system, customer_id, context.database_url, schema, stop)
-                    )
+        with (
+            build(settings, clock=SystemClock()) as system,
+            separate_follower(context.database_url, schema),
+        ):
+            customer_id = system.application.register_customer(
+                nino=NinoSource("ZX").next(),
+                name="Freshness Probe",
+                date_of_birth=date(1975, 3, 2),
+            ).id
+            wait_until_current(system)
+            stop = threading.Event()
+            delays: list[float] = []
+            prober = threading.Thread(
+                target=lambda: delays.extend(
+                    probe(system, customer_id, context.database_url, schema, stop)
                 )
-                prober.start()
-                load = measure_journeys(system, CLIENTS, seconds, NinoSource())
-                stop.set()
-                prober.join()
-            finally:
-                follower.terminate()
-                follower.wait(timeout=30)
+            )
+            prober.start()
+            load = measure_journeys(system, CLIENTS, seconds, NinoSource())
+            stop.set()
+            prober.join()
     if not delays:
         raise RuntimeError("the freshness probe measured nothing (see its error above)")
     result = Result(

@@ -10,7 +10,6 @@ caches are warm, and the lag does not climb.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -20,15 +19,13 @@ from adapters.bootstrap import Journeys, build
 from bench.harness import (
     BenchContext,
     Result,
-    journeys_command,
-    journeys_environment,
     latency_figures,
     percentile,
     resident_mib,
     scratch_schema,
 )
 from bench.workloads.commands import NinoSource, Run, journeys_settings, measure_journeys
-from bench.workloads.freshness import wait_until_current
+from bench.workloads.freshness import separate_follower, wait_until_current
 from services.clock import SystemClock
 
 CLIENTS = 8
@@ -70,37 +67,30 @@ def run(context: BenchContext) -> Iterator[Result]:
     interval = seconds / WINDOWS
     with scratch_schema(context.database_url, "soak") as schema:
         settings = journeys_settings(context.database_url, schema, CLIENTS + 1)
-        with build(settings, clock=SystemClock()) as system:
-            follower = subprocess.Popen(
-                journeys_command("projections", "follow"),
-                env=journeys_environment(context.database_url, schema),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                wait_until_current(system)
-                loads: list[Run] = []
-                load = threading.Thread(
-                    target=lambda: loads.append(
-                        measure_journeys(system, CLIENTS, seconds, NinoSource())
-                    )
+        with (
+            build(settings, clock=SystemClock()) as system,
+            separate_follower(context.database_url, schema) as follower,
+        ):
+            wait_until_current(system)
+            loads: list[Run] = []
+            load = threading.Thread(
+                target=lambda: loads.append(
+                    measure_journeys(system, CLIENTS, seconds, NinoSource())
                 )
-                started = time.monotonic()
-                load.start()
-                samples: list[Sample] = []
-                while load.is_alive():
-                    load.join(timeout=interval)
-                    samples.append(sample(system, follower.pid, started))
-                    latest = samples[-1]
-                    context.say(
-                        f"   {latest.at_seconds:6.0f} s: log {latest.log_position}, views "
-                        f"{latest.lag_events} behind, memory {latest.commands_mib} MiB "
-                        f"(commands) {latest.follower_mib} MiB (follower)"
-                    )
-                wait_until_current(system)
-            finally:
-                follower.terminate()
-                follower.wait(timeout=30)
+            )
+            started = time.monotonic()
+            load.start()
+            samples: list[Sample] = []
+            while load.is_alive():
+                load.join(timeout=interval)
+                samples.append(sample(system, follower.pid, started))
+                latest = samples[-1]
+                context.say(
+                    f"   {latest.at_seconds:6.0f} s: log {latest.log_position}, views "
+                    f"{latest.lag_events} behind, memory {latest.commands_mib} MiB "
+                    f"(commands) {latest.follower_mib} MiB (follower)"
+                )
+            wait_until_current(system)
     if not loads or len(samples) < 2:
         raise RuntimeError("the soak measured nothing (see its error above)")
     first, second = halves(samples)
