@@ -5,21 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from uuid import UUID
 
 import psycopg
 import pytest
 
-from adapters.bootstrap import Journeys, build
+from adapters.bootstrap import Journeys
 from adapters.event_store.integrity import chained_log
-from services.clock import SimulatedClock
 from services.errors import CustomerNotFound
 from services.integrity import verify_log
-from services.settings import Settings
 from tests.integration.helpers import new_nino
+from tests.reliability.conftest import PostgresSystems
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -30,20 +27,9 @@ RECONNECT_DEADLINE_SECONDS = 15.0
 
 
 @pytest.fixture
-def postgres_journeys(
-    postgres_url: str, postgres_schema: str, tmp_path: Path, clock: SimulatedClock
-) -> Iterator[Journeys]:
+def postgres_journeys(postgres_systems: PostgresSystems) -> Journeys:
     """The whole system on PostgreSQL only (the faults below are PostgreSQL's)."""
-    settings = Settings(
-        database_url=postgres_url,
-        postgres_schema=postgres_schema,
-        contact_spool_dir=tmp_path / "outbox",
-    )
-    system = build(settings, clock=clock)
-    try:
-        yield system
-    finally:
-        system.close()
+    return postgres_systems()
 
 
 def terminate_backends_of(postgres_url: str, schema: str) -> int:
