@@ -19,11 +19,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg import Cursor, sql
-from psycopg.errors import InterfaceError, OperationalError
 from psycopg.rows import tuple_row
 
+from adapters.postgres_pools import check_and_sweep
 from services.integrity import GENESIS, ChainedLog, ChainedRow, NewEvent, chain
 
 FUNCTION = "journeys_insert_events"
@@ -65,6 +64,10 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
+        if datastore.pre_ping:
+            # The library's pool checks with psycopg_pool's plain check; ours also sweeps the
+            # pool's dead connections at once (after a server restart they all are).
+            datastore.pool._check = check_and_sweep
         schema = sql.Identifier(self.datastore.schema)
         function = sql.Identifier(FUNCTION)
         self.sql_create_statements.append(_hash_columns(self))
@@ -146,11 +149,13 @@ class OneTripPostgresRecorder(PostgresApplicationRecorder):
             "SELECT * FROM {schema}.{function}(%b, %b, %b, %b)"
         ).format(schema=schema, function=function)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         """Insert events in one round trip; returns their notification ids in order."""
+        # Never retried here (the library's insert is): a connection lost after the COMMIT was
+        # sent may have stored the events, so the command answers a retryable error and the
+        # caller reads the record before trying again.
         if kwargs.get("tracking") is not None:
             # Whatever a subclass records with the events (_insert_events: a process
             # recorder's tracking row) goes in the same transaction; the events still go

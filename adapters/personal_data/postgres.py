@@ -8,6 +8,7 @@ from uuid import UUID
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres_pools import check_and_sweep
 from services.personal_data import StoredKey, WrappedCustomerKeys
 
 
@@ -43,7 +44,7 @@ class PostgresCustomerKeys(WrappedCustomerKeys):
             name="journeys-customer-keys",
             kwargs={"autocommit": True},
             # As the event store's pool: never hand out a connection the server has dropped.
-            check=ConnectionPool.check_connection,
+            check=check_and_sweep,
         )
         with self.pool.connection() as connection:
             if schema:

@@ -9,6 +9,7 @@ from typing import Any, cast
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from adapters.postgres_pools import check_and_sweep
 from adapters.views.sql import Column, Cursor, SqlViewStore
 
 
@@ -30,7 +31,7 @@ class PostgresViewStore(SqlViewStore):
             name="journeys-views",
             kwargs={"autocommit": True},
             # As the event store's pool: never hand out a connection the server has dropped.
-            check=ConnectionPool.check_connection,
+            check=check_and_sweep,
         )
         if schema:
             with self.pool.connection() as connection:
