@@ -17,13 +17,13 @@ from services.errors import CustomerNotFound
 from services.integrity import verify_log
 from tests.integration.helpers import new_nino
 from tests.reliability.conftest import PostgresSystems
+from tests.reliability.helpers import gapped_histories, register_until_it_works
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 WRITERS = 4
 COMMANDS_PER_WRITER = 80
 KILL_ROUNDS = 6
-RECONNECT_DEADLINE_SECONDS = 15.0
 
 
 @pytest.fixture
@@ -41,23 +41,6 @@ def terminate_backends_of(postgres_url: str, schema: str) -> int:
             (schema,),
         ).fetchall()
     return len(rows)
-
-
-def register_until_it_works(journeys: Journeys) -> tuple[UUID, float, list[str]]:
-    """Register a customer, retrying failures; the id, the seconds it took and the errors seen."""
-    started = time.monotonic()
-    errors: list[str] = []
-    while True:
-        try:
-            recorded = journeys.application.register_customer(
-                nino=new_nino(), name="After", date_of_birth=date(1980, 1, 1)
-            )
-            return recorded.id, time.monotonic() - started, errors
-        except Exception as error:  # any failure here is what we measure
-            errors.append(f"{type(error).__module__}.{type(error).__name__}: {error}")
-            if time.monotonic() - started > RECONNECT_DEADLINE_SECONDS:
-                raise
-            time.sleep(0.1)
 
 
 def test_commands_whose_backend_is_terminated_are_applied_whole_or_not_at_all(
@@ -132,14 +115,6 @@ def test_commands_whose_backend_is_terminated_are_applied_whole_or_not_at_all(
     assert app.customer(after_id).name == "After"
 
     # No aggregate has a partial or gapped history, and the hash chain is unbroken.
-    with psycopg.connect(postgres_url, autocommit=True) as connection:
-        gaps = connection.execute(
-            psycopg.sql.SQL(
-                "SELECT originator_id FROM {}.journeys_events GROUP BY originator_id"
-                " HAVING min(originator_version) <> 1"
-                " OR max(originator_version) <> count(*)"
-            ).format(psycopg.sql.Identifier(postgres_schema))
-        ).fetchall()
-    assert gaps == []
+    assert gapped_histories(postgres_url, postgres_schema) == []
     report = verify_log(chained_log(app.recorder))
     assert report.intact, report
