@@ -8,6 +8,7 @@ serving. Durations are printed for the record, never asserted.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +65,12 @@ RETRYABLE = (
 )
 
 
+def as_server_user() -> list[str]:
+    """The prefix that runs initdb and pg_ctl as an unprivileged user when we are root."""
+    # PostgreSQL refuses to run as root; as anyone else it runs as that user.
+    return ["runuser", "-u", SERVER_USER, "--"] if os.geteuid() == 0 else []
+
+
 @dataclass(frozen=True)
 class PrivatePostgres:
     """A PostgreSQL server of the test's own, which it may stop and restart at will."""
@@ -95,9 +102,8 @@ class PrivatePostgres:
 
     def run(self, *command: str) -> None:
         """Run initdb or pg_ctl as the server's user; fail the test, with the log, if it fails."""
-        # PostgreSQL refuses to run as root, and the tests run as root.
         done = subprocess.run(
-            ["runuser", "-u", SERVER_USER, "--", *command],
+            [*as_server_user(), *command],
             capture_output=True,
             text=True,
             timeout=PG_CTL_TIMEOUT_SECONDS + 30,
@@ -142,7 +148,8 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     # Under /tmp, not tmp_path: pytest's base directory is private to root, and the
     # server's user must reach its data directory.
     root = Path(tempfile.mkdtemp(prefix="journeys-pg-"))
-    shutil.chown(root, user=SERVER_USER)
+    if as_server_user():
+        shutil.chown(root, user=SERVER_USER)
     server = PrivatePostgres(root=root, port=free_port())
     try:
         server.run(
@@ -166,7 +173,8 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         # Immediate: nothing of this cluster is worth a checkpoint, and it is removed next.
         subprocess.run(
             [
-                *("runuser", "-u", SERVER_USER, "--", "pg_ctl", "stop"),
+                *as_server_user(),
+                *("pg_ctl", "stop"),
                 *("-D", str(server.data_dir), "-m", "immediate", "-w"),
             ],
             capture_output=True,
