@@ -31,12 +31,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from adapters.kafka.group_member import GroupMember
 from adapters.kafka.inbound import Handle, Outcome, Verdict
+from adapters.kafka.producer import ReplaceableProducer
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +88,27 @@ def _servers(bootstrap_servers: str) -> list[str]:
 class DeadLetters:
     """Publishes refused records to the dead-letter topic, each acknowledged (acks=all)."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, *, ack_timeout: float = 30.0) -> None:
+    def __init__(self, bootstrap_servers: str, topic: str, *, ack_timeout: float = 4.0) -> None:
         self.topic = topic
+        # Below the group's poll interval (FAST_GROUP): a dead letter that cannot be sent
+        # fails back to the poll loop, which tries again, rather than costing the membership.
         self.ack_timeout = ack_timeout
-        self._producer = KafkaProducer(
-            bootstrap_servers=_servers(bootstrap_servers),
-            client_id="journeys-dead-letters",
-            acks="all",
-            enable_idempotence=True,
-            max_block_ms=15_000,
-            request_timeout_ms=15_000,
-            delivery_timeout_ms=max(int(ack_timeout * 1000), 30_000),
+        wait_ms = int(ack_timeout * 1000)
+        self._producer = ReplaceableProducer(
+            {
+                "bootstrap_servers": _servers(bootstrap_servers),
+                "client_id": "journeys-dead-letters",
+                "acks": "all",
+                "enable_idempotence": True,
+                "max_block_ms": wait_ms,
+                "request_timeout_ms": 15_000,
+                "delivery_timeout_ms": 30_000,
+            },
+            # Dead letters are rare and each is awaited alone: any failure gets a new producer
+            # (a restarted broker does not know the old one's id, and it would retry for ever).
+            timeouts_tolerated=0,
         )
+        self._producer.get()  # fail at start, not at the first dead letter, on bad settings
 
     def publish(self, record: Any, outcome: Outcome) -> None:
         """Send the record's bytes with the reason, and wait for the acknowledgement."""
@@ -115,11 +125,12 @@ class DeadLetters:
         if outcome.message_id is not None:
             headers.append(("dlq.message_id", outcome.message_id.encode()))
         try:
-            future = self._producer.send(
+            future = self._producer.get().send(
                 self.topic, key=record.key, value=record.value, headers=headers
             )
             future.get(timeout=self.ack_timeout)
         except KafkaError as error:
+            self._producer.failed(error)
             raise DeadLetterFailed(f"dead letter not acknowledged: {error!r}") from error
 
     def close(self) -> None:
@@ -150,6 +161,9 @@ class InboundConsumer(GroupMember[Tally]):
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
             "max_poll_records": MAX_POLL_RECORDS,
+            # The inbound topics belong to the sending systems: asking for one must not make it
+            # (with the broker's default partition count) on a broker that has lost or lacks it.
+            "allow_auto_create_topics": False,
             **FAST_GROUP,
         }
         settings.update(consumer_settings)
