@@ -325,6 +325,21 @@ def test_the_readme_examples_are_valid_messages_of_each_schema() -> None:
     assert Sr1SubmissionV1.model_validate(sr1_example).clinician.name == "Dr A Example"
 
 
+def consume_environment(settings: Settings, broker: Broker, topics: Topics) -> dict[str, str]:
+    """The environment of a `journeys consume` process on the test's store, broker and topics."""
+    # The relay's environment names the store and the broker; the events topic is unused.
+    environment = relay_environment(settings, broker, "unused")
+    environment.update(
+        {
+            "JOURNEYS_KAFKA_DEATH_NOTIFICATIONS_TOPIC": topics.deaths,
+            "JOURNEYS_KAFKA_SR1_SUBMISSIONS_TOPIC": topics.sr1s,
+            "JOURNEYS_KAFKA_DEAD_LETTERS_TOPIC": topics.dead_letters,
+            "JOURNEYS_KAFKA_INBOUND_GROUP": topics.group,
+        }
+    )
+    return environment
+
+
 def test_the_consume_worker_logs_its_progress_and_stops_on_sigterm(
     settings: Settings,
     journeys: Journeys,
@@ -335,15 +350,7 @@ def test_the_consume_worker_logs_its_progress_and_stops_on_sigterm(
 ) -> None:
     nino, customer_id = registered(journeys)
     send(producer, topics.deaths, death(nino), b"not json")
-    environment = relay_environment(settings, kafka_broker, "unused")
-    environment.update(
-        {
-            "JOURNEYS_KAFKA_DEATH_NOTIFICATIONS_TOPIC": topics.deaths,
-            "JOURNEYS_KAFKA_SR1_SUBMISSIONS_TOPIC": topics.sr1s,
-            "JOURNEYS_KAFKA_DEAD_LETTERS_TOPIC": topics.dead_letters,
-            "JOURNEYS_KAFKA_INBOUND_GROUP": topics.group,
-        }
-    )
+    environment = consume_environment(settings, kafka_broker, topics)
     log_path = tmp_path / "consume.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
