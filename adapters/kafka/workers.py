@@ -67,6 +67,17 @@ def log_position_of(value: bytes | None) -> int:
     return position
 
 
+class OffsetGap(RuntimeError):
+    """A partition's records start past its tracking row: they are read again from the row."""
+
+    def __init__(self, topic: str, partition: int, expected: int, got: int) -> None:
+        super().__init__(
+            f"{topic}[{partition}]: records start at offset {got}, but the views have applied"
+            f" up to {expected}; reading again from {expected}"
+        )
+        self.expected = expected
+
+
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, worker: ProjectionWorker) -> None:
         self.worker = worker
@@ -140,20 +151,33 @@ class ProjectionWorker(GroupMember[WorkerTally]):
     # -- applying -------------------------------------------------------------------------
 
     def poll(self, timeout_ms: int = 500) -> int:
-        """Apply one poll's records, partition by partition; returns how many were read."""
+        """Apply one poll's records, partition by partition; returns how many were read.
+
+        When a partition fails, it and every partition of the poll not yet applied are read
+        again: the consumer has moved past all the records the poll returned, and a
+        partition skipped here would otherwise be missed for good.
+        """
         batch = self._consumer.poll(timeout_ms=timeout_ms)
         read = 0
-        for partition, records in batch.items():
+        pending = list(batch.items())
+        while pending:
+            partition, records = pending[0]
             try:
                 self._apply(partition, records)
-            except Exception:
-                # Read this partition again from its tracking row (nothing of it was written).
-                mark = self.tracking.mark(partition.topic, partition.partition)
-                self._consumer.seek(partition, mark.next_offset if mark else records[0].offset)
+                if self.after_views_committed is not None:
+                    self.after_views_committed(partition)
+                self._commit(partition, records[-1].offset + 1)
+            except Exception as error:
+                # No database call here: the failure may be the database's. Records already
+                # applied are skipped on the way back by the tracking row.
+                assigned = self._consumer.assignment()  # a rebalance may have taken some
+                for unapplied, again in pending:
+                    if unapplied in assigned:
+                        self._consumer.seek(unapplied, again[0].offset)
+                if isinstance(error, OffsetGap) and partition in assigned:
+                    self._consumer.seek(partition, error.expected)
                 raise
-            if self.after_views_committed is not None:
-                self.after_views_committed(partition)
-            self._commit(partition, records[-1].offset + 1)
+            pending.pop(0)
             read += len(records)
         return read
 
@@ -163,6 +187,10 @@ class ProjectionWorker(GroupMember[WorkerTally]):
             fresh = [r for r in records if r.offset >= mark.next_offset]
             if not fresh:
                 return  # another worker applied these before this one lost the partition
+            if mark.next_offset and fresh[0].offset > mark.next_offset:
+                # Records between the row and this batch were never applied: applying this
+                # batch would move the row past them for good.
+                raise OffsetGap(topic, number, mark.next_offset, fresh[0].offset)
             positions = [log_position_of(r.value) for r in fresh]
             # A record the relay sent again carries a position already applied: skip it.
             wanted: list[int] = []

@@ -17,7 +17,7 @@ from adapters.bootstrap import Journeys
 from adapters.kafka.producer import KafkaPublisher
 from adapters.kafka.relay import build_relay
 from adapters.kafka.tracking import PartitionTracking, tracking_name
-from adapters.kafka.workers import ProjectionWorker, WorkerTally
+from adapters.kafka.workers import OffsetGap, ProjectionWorker, WorkerTally
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from services.settings import Settings
@@ -246,6 +246,80 @@ def test_a_worker_that_dies_before_committing_its_offset_leaves_nothing_to_apply
         successor.finish()
     assert not successor.errors
     assert doomed.tally.applied + successor.worker.tally.applied == last  # none applied twice
+    assert dump_views(worker_views) == rebuilt(journeys)
+
+
+class TransientFailure(Exception):
+    """A database error applying one partition (a lock timeout, a dropped connection)."""
+
+
+def test_a_partition_that_fails_to_apply_costs_the_rest_of_its_poll_nothing(
+    journeys: Journeys,
+    worker_views: SqlViewStore,
+    kafka_broker: Broker,
+    events_topic: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    last = relayed(journeys, kafka_broker, events_topic, seed=35)
+    ends = end_offsets(kafka_broker, events_topic)
+    member = worker(journeys, worker_views, kafka_broker, events_topic, f"{events_topic}-w")
+    apply = member._apply
+    polls: list[int] = []
+
+    def fail_the_first_of_a_poll_with_several(partition: TopicPartition, records: Any) -> None:
+        # The first time a poll returns more than one partition, the first of them fails: the
+        # others were fetched too, and the consumer has moved past all of them.
+        if not polls and len(member._consumer.assignment()) > 1:
+            polls.append(partition.partition)
+            raise TransientFailure(partition)
+        apply(partition, records)
+
+    monkeypatch.setattr(member, "_apply", fail_the_first_of_a_poll_with_several)
+    tracking = PartitionTracking(worker_views)
+    failures = 0
+    give_up = time.monotonic() + DONE_TIMEOUT
+    try:
+        while not all_applied(tracking, events_topic, ends)():
+            assert time.monotonic() < give_up, (tracking.marks(events_topic), ends)
+            try:
+                member.poll(timeout_ms=200)
+            except TransientFailure:
+                failures += 1
+    finally:
+        member.close()
+    assert failures == 1
+    assert member.tally.applied == last
+    assert dump_views(worker_views) == rebuilt(journeys)
+
+
+def test_a_batch_starting_past_its_tracking_row_is_refused_and_read_from_the_row(
+    journeys: Journeys, worker_views: SqlViewStore, kafka_broker: Broker, events_topic: str
+) -> None:
+    relayed(journeys, kafka_broker, events_topic, seed=36)
+    ends = end_offsets(kafka_broker, events_topic)
+    group = f"{events_topic}-w"
+    # Small polls, so that the first leaves its partition part applied.
+    member = worker(journeys, worker_views, kafka_broker, events_topic, group, max_poll_records=5)
+    tracking = PartitionTracking(worker_views)
+    try:
+        wait_until(lambda: member.poll(timeout_ms=200) > 0, "a first batch")
+        partition, mark = next(iter(tracking.marks(events_topic).items()))
+        assert mark.next_offset < ends[partition]
+        # As if records had been skipped: the consumer jumps one record past the row.
+        skipped_to = TopicPartition(events_topic, partition)
+        member._consumer.seek(skipped_to, mark.next_offset + 1)
+        refusals: list[str] = []
+        give_up = time.monotonic() + DONE_TIMEOUT
+        while not all_applied(tracking, events_topic, ends)():
+            assert time.monotonic() < give_up, (tracking.marks(events_topic), ends)
+            try:
+                member.poll(timeout_ms=200)
+            except OffsetGap as gap:
+                refusals.append(str(gap))
+    finally:
+        member.close()
+    assert refusals
+    assert all(f"[{partition}]" in refusal for refusal in refusals)
     assert dump_views(worker_views) == rebuilt(journeys)
 
 
