@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
@@ -15,9 +17,11 @@ from adapters.deadline_index import ViewDeadlineIndex
 from adapters.event_store.postgres import OneTripPostgresRecorder
 from adapters.event_store.sqlite import ChainedSQLiteRecorder
 from adapters.kafka.fed_views import KafkaFedRunner
+from adapters.kafka.tracking import create_tracking_tables
 from adapters.log_listener import PostgresLogListener
 from adapters.personal_data.postgres import PostgresCustomerKeys
 from adapters.personal_data.sqlite import SQLiteCustomerKeys
+from adapters.postgres_connections import schema_setup_lock
 from adapters.uprating.postgres import PostgresAwardIndex, PostgresCopyWriter
 from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
@@ -93,6 +97,17 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
 def postgres_conninfo(database_url: str) -> str:
     """The URL as libpq takes it (without a SQLAlchemy-style +driver suffix)."""
     return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@contextmanager
+def schema_setup(settings: Settings) -> Iterator[None]:
+    """While the stores create their tables: one process at a time per PostgreSQL schema."""
+    if not settings.database_url:
+        yield  # SQLite files serialize their own writers
+        return
+    event_store_environment(settings)  # the same URL checks, the same clear errors
+    with schema_setup_lock(postgres_conninfo(settings.database_url), settings.postgres_schema):
+        yield
 
 
 def build_view_store(settings: Settings) -> ViewStore:
@@ -173,15 +188,19 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
     # Every process (API, workers, CLI) starts here: production with public keys stops here.
     refuse_unsafe_production(settings)
     clock = clock or SystemClock()
-    application = JourneysApplication(
-        env=event_store_environment(settings),
-        clock=clock,
-        command_attempts=settings.command_attempts,
-        group_commit=settings.group_commit,
-        recent_aggregates=settings.aggregate_cache_size,
-        customer_keys=build_customer_keys(settings),
-    )
-    views = build_view_store(settings)
+    with schema_setup(settings):
+        application = JourneysApplication(
+            env=event_store_environment(settings),
+            clock=clock,
+            command_attempts=settings.command_attempts,
+            group_commit=settings.group_commit,
+            recent_aggregates=settings.aggregate_cache_size,
+            customer_keys=build_customer_keys(settings),
+        )
+        views = build_view_store(settings)
+        if isinstance(views, SqlViewStore):
+            create_tracking_tables(views)  # here, under the lock, for the relay and workers
+        uprating = build_uprating(settings, application)
     new_events = None
     if settings.database_url:
         channel = getattr(application.recorder, "channel_name", None)
@@ -226,7 +245,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         ledger=DecisionLedger(application),
         views=views,
         projections=runner,
-        uprating=build_uprating(settings, application),
+        uprating=uprating,
         deadlines=DeadlineScheduler(application, ViewDeadlineIndex(runner, views), clock),
         outbox=OutboxDispatcher(
             application,

@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg import Cursor, sql
 from psycopg.rows import tuple_row
 
-from adapters.postgres_pools import check_and_sweep
+from adapters.postgres_connections import check_and_sweep
 from services.integrity import GENESIS, ChainedLog, ChainedRow, NewEvent, chain
 
 FUNCTION = "journeys_insert_events"

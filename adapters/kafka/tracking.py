@@ -50,6 +50,13 @@ class PartitionMark:
     position: int
 
 
+def create_tracking_tables(store: SqlViewStore) -> None:
+    """Create the relay's and the workers' tables beside the views, unless they exist."""
+    with store._transaction(write=True) as cursor:
+        cursor.execute(store.t(PARTITION_TRACKING_SCHEMA))
+        cursor.execute(store.t(RELAY_OFFSETS_SCHEMA))
+
+
 class PartitionTracking:
     """The per-partition tracking rows of one projection set, beside the views."""
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from adapters.postgres_pools import check_and_sweep
+from adapters.postgres_connections import check_and_sweep
 from services.personal_data import StoredKey, WrappedCustomerKeys
 
 

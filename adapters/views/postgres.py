@@ -9,7 +9,7 @@ from typing import Any, cast
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from adapters.postgres_pools import check_and_sweep
+from adapters.postgres_connections import check_and_sweep
 from adapters.views.sql import Column, Cursor, SqlViewStore
 
 

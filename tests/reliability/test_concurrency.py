@@ -15,22 +15,26 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import UUID
 
 import httpx
 import pytest
 import uvicorn
 
-from adapters.bootstrap import Journeys
+from adapters.bootstrap import Journeys, build
 from adapters.event_store.integrity import chained_log
 from adapters.http.app import create_app
 from domain.claim import Claim
 from domain.debt import Debt
 from domain.errors import DomainError
 from domain.values import BenefitType
+from services.clock import SimulatedClock
 from services.errors import ConcurrentUpdate
 from services.integrity import verify_log
+from services.settings import Settings
 from tests.api.helpers import Tokens
+from tests.conftest import scratch_schema
 from tests.integration.helpers import register, start_claim
 from tests.integration.test_debts import on_uc, overpaid
 from tests.reliability.conftest import PostgresSystems
@@ -304,3 +308,59 @@ def test_32_http_clients_get_409_retryable_on_conflict_and_retrying_loses_nothin
         assert versions == list(range(1, len(versions) + 1))
     last = app.recorder.max_notification_id() or 0
     assert all(0 < o.position <= last for o in outcomes)
+
+
+# -- processes starting together ------------------------------------------------------------------
+
+STARTS_AT_ONCE = 4
+START_ROUNDS = 5
+
+
+def start_at_once(settings: Settings, clock: SimulatedClock) -> tuple[list[Journeys], list[str]]:
+    """Build the system from STARTS_AT_ONCE threads released together: built, and failures."""
+    start = threading.Barrier(STARTS_AT_ONCE)
+    built: list[Journeys] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def start_one() -> None:
+        start.wait(timeout=60)
+        try:
+            system = build(settings, clock=clock)
+        except Exception as error:  # the outcome under test
+            with lock:
+                failures.append(f"{type(error).__name__}: {error}")
+            return
+        with lock:
+            built.append(system)
+
+    threads = [threading.Thread(target=start_one) for _ in range(STARTS_AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return built, failures
+
+
+def test_processes_starting_at_once_on_a_new_schema_all_start(
+    postgres_url: str, tmp_path: Path, clock: SimulatedClock
+) -> None:
+    # A deployment starts its API, relay and workers together, each creating its tables and
+    # functions; unserialized, two at once failed in PostgreSQL's catalogs about half the time.
+    failures: list[str] = []
+    for round_number in range(START_ROUNDS):
+        with scratch_schema(postgres_url) as schema:
+            settings = Settings(
+                database_url=postgres_url,
+                postgres_schema=schema,
+                contact_spool_dir=tmp_path / f"outbox-{round_number}",
+            )
+            built, failed = start_at_once(settings, clock)
+            failures += failed
+            try:
+                if built:
+                    register(built[0])  # what one set up, the others can use
+            finally:
+                for system in built:
+                    system.close()
+    assert failures == []
