@@ -105,6 +105,25 @@ def store_environment(settings: Settings) -> dict[str, str | None]:
     }
 
 
+def process_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a `journeys` process on the test's store: this one's, less our settings.
+
+    The caller's own JOURNEYS_* and DATABASE_URL are dropped, so nothing but the test's store
+    (and `extra`) configures the process; COLUMNS keeps rich's lines whole for the assertions.
+    """
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DATABASE_URL" and not key.startswith("JOURNEYS_")
+    }
+    environment.update(
+        {key: value for key, value in store_environment(settings).items() if value is not None}
+    )
+    environment["COLUMNS"] = "200"
+    environment.update(extra)
+    return environment
+
+
 @pytest.fixture
 def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Point the CLI's own Settings() at the test's store through the environment."""

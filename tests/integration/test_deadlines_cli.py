@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from domain.transition import DlaToPipTransition, TransitionStage
 from domain.values import BenefitType, ClaimantRole, ClaimChannel
 from services.clock import SimulatedClock, SystemClock
 from services.settings import Settings
-from tests.conftest import store_environment
+from tests.conftest import process_environment
 from tests.integration.helpers import DECISION_MAKER, log_position, new_nino, nothing_appended
 
 runner = CliRunner()
@@ -199,19 +198,12 @@ def test_the_worker_fires_a_due_deadline_and_stops_cleanly_on_sigterm(
     today = SystemClock().today()
     with build(settings, clock=SimulatedClock(SystemClock().now())) as system:
         _, customer_id = young_person(system, today - timedelta(days=10))
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL"} and not key.startswith("JOURNEYS_")
-    }
-    environment.update(
-        {key: value for key, value in store_environment(settings).items() if value is not None}
-    )
+    environment = process_environment(settings)
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
             [str(JOURNEYS), "deadlines", "run", "--follow", "--interval", "0.2"],
-            env={**environment, "COLUMNS": "200"},
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
@@ -17,7 +16,7 @@ from adapters.bootstrap import build
 from adapters.cli.main import app
 from services.clock import SimulatedClock
 from services.settings import Settings
-from tests.conftest import store_environment
+from tests.conftest import process_environment
 from tests.integration.helpers import new_nino, nothing_appended
 from tests.integration.test_deadlines_cli import JOURNEYS
 
@@ -76,15 +75,7 @@ def test_the_outbox_worker_spools_a_queued_message_and_stops_cleanly_on_sigterm(
     settings: Settings, spool: Path, tmp_path: Path
 ) -> None:
     queue_messages(settings, alive=1, deceased=0)
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL"} and not key.startswith("JOURNEYS_")
-    }
-    environment.update(
-        {key: value for key, value in store_environment(settings).items() if value is not None}
-    )
-    environment.update({"JOURNEYS_CONTACT_SPOOL_DIR": str(spool), "COLUMNS": "200"})
+    environment = process_environment(settings, JOURNEYS_CONTACT_SPOOL_DIR=str(spool))
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(

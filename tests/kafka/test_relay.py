@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import threading
@@ -24,7 +23,7 @@ from adapters.kafka.tracking import tracking_name
 from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
 from services.settings import Settings
-from tests.conftest import store_environment
+from tests.conftest import process_environment
 from tests.integration.test_deadlines_cli import JOURNEYS
 from tests.kafka.conftest import Broker
 from tests.kafka.helpers import Received, populate, read_topic
@@ -165,22 +164,11 @@ def test_a_relay_that_dies_after_the_ack_resends_only_that_batch_on_restart(
 
 def relay_environment(settings: Settings, broker: Broker, topic: str) -> dict[str, str]:
     """The environment that points `journeys relay` at the test's store, broker and topic."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key != "DATABASE_URL" and not key.startswith("JOURNEYS_")
-    }
-    environment.update(
-        {key: value for key, value in store_environment(settings).items() if value is not None}
+    return process_environment(
+        settings,
+        JOURNEYS_KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+        JOURNEYS_KAFKA_EVENTS_TOPIC=topic,
     )
-    environment.update(
-        {
-            "JOURNEYS_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-            "JOURNEYS_KAFKA_EVENTS_TOPIC": topic,
-            "COLUMNS": "200",
-        }
-    )
-    return environment
 
 
 def test_a_relay_killed_mid_run_resumes_with_no_gap_and_repeats_at_most_its_last_batch(

@@ -26,6 +26,7 @@ from projections.runner import ProjectionRunner
 from projections.store import TrackingConflict, ViewBatch, ViewStore
 from services.clock import SimulatedClock
 from services.settings import Settings
+from tests.conftest import process_environment
 from tests.projections.conftest import OpenSystem
 from tests.projections.helpers import (
     PROJECTIONS,
@@ -42,6 +43,7 @@ from tests.projections.helpers import (
 # The projection process as deployed (build() from JOURNEYS_* variables, then catch_up), with
 # each batch traced on stdout: "open" when its transaction begins, "committed" after commit.
 PROJECTION_PROCESS = """
+import time
 from contextlib import contextmanager
 
 from adapters.bootstrap import build
@@ -55,6 +57,8 @@ with build() as system:
         print("open", projection, expected_position, flush=True)
         with open_batch(projection, expected_position) as batch:
             yield batch
+            # Hold the transaction open a moment: a kill sent on seeing "open" lands in it.
+            time.sleep(0.02)
         print("committed", projection, flush=True)
 
     store.batch = traced
@@ -64,22 +68,6 @@ with build() as system:
     system.projections.catch_up()
 """
 BATCH_SIZE = 250  # a batch of 250 events takes tens of milliseconds: time to land a kill in it
-
-
-def process_environment(settings: Settings) -> dict[str, str]:
-    """The environment a deployed projection process would have for these stores."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("JOURNEYS_") and key != "DATABASE_URL"
-    }
-    if settings.database_url:
-        env["JOURNEYS_DATABASE_URL"] = settings.database_url
-        env["JOURNEYS_POSTGRES_SCHEMA"] = settings.postgres_schema
-    else:
-        env["JOURNEYS_SQLITE_PATH"] = str(settings.sqlite_path)
-    env["JOURNEYS_PROJECTION_BATCH_SIZE"] = str(BATCH_SIZE)
-    return env
 
 
 TRACED_CATCH_UP = (sys.executable, "-c", PROJECTION_PROCESS)
@@ -93,7 +81,7 @@ class ProjectionProcess:
         self.traced = command == TRACED_CATCH_UP
         self.process = subprocess.Popen(
             command,
-            env=process_environment(settings),
+            env=process_environment(settings, JOURNEYS_PROJECTION_BATCH_SIZE=str(BATCH_SIZE)),
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
