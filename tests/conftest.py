@@ -134,3 +134,7 @@ def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Setting
             monkeypatch.setenv(name, value)
     monkeypatch.setenv("COLUMNS", "200")
     return settings
+
+
+JOURNEYS = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "journeys"
+"""The console script, as `make install` puts it in the project's virtual environment."""

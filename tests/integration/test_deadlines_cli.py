@@ -21,12 +21,10 @@ from domain.transition import DlaToPipTransition, TransitionStage
 from domain.values import BenefitType, ClaimantRole, ClaimChannel
 from services.clock import SimulatedClock, SystemClock
 from services.settings import Settings
-from tests.conftest import process_environment
+from tests.conftest import JOURNEYS, process_environment
 from tests.integration.helpers import DECISION_MAKER, log_position, new_nino, nothing_appended
 
 runner = CliRunner()
-
-JOURNEYS = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "journeys"
 
 
 def young_person(journeys: Journeys, sixteenth_birthday: date) -> tuple[str, UUID]:

@@ -16,9 +16,8 @@ from adapters.bootstrap import build
 from adapters.cli.main import app
 from services.clock import SimulatedClock
 from services.settings import Settings
-from tests.conftest import process_environment
+from tests.conftest import JOURNEYS, process_environment
 from tests.integration.helpers import new_nino, nothing_appended
-from tests.integration.test_deadlines_cli import JOURNEYS
 
 runner = CliRunner()
 

@@ -131,9 +131,32 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 def events_topic(kafka_broker: Broker) -> str:
     """A fresh topic for one test, with several partitions (so keys spread across them)."""
     name = f"journeys.events.test-{uuid.uuid4().hex[:12]}"
-    admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap_servers)
+    create_topic(kafka_broker.bootstrap_servers, name)
+    return name
+
+
+def tansu_on(port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """A memory-backed Tansu on a given port (this build has no durable local storage engine)."""
+    url = f"tcp://{LOOPBACK}:{port}"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    give_up = time.monotonic() + 30
+    while not accepts_connections(port):
+        assert process.poll() is None, log_path.read_text()
+        assert time.monotonic() < give_up, log_path.read_text()
+        time.sleep(0.05)
+    return process
+
+
+def create_topic(bootstrap_servers: str, name: str) -> None:
+    """Create a topic with the tests' partition count."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
         admin.create_topics([NewTopic(name, num_partitions=TOPIC_PARTITIONS, replication_factor=1)])
     finally:
         admin.close()
-    return name

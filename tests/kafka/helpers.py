@@ -1,19 +1,30 @@
-"""Shared by the Kafka tests: a populated log, and everything a topic holds, read back."""
+"""Shared by the Kafka tests: a populated log, a topic read back, and waiting for workers."""
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from uuid import UUID
 
 from kafka import KafkaConsumer, TopicPartition
 
 from adapters.bootstrap import Journeys
 from adapters.demo.population import Population
 from adapters.kafka.envelope import EventEnvelope
+from adapters.kafka.tracking import PartitionTracking
+from domain.aggregate import JourneyAggregate
+from domain.customer import Customer
 from domain.values import Appointee, SupportDuration, SupportMarker, SupportNeed
 from services.clock import SimulatedClock
+from services.settings import Settings
+from tests.conftest import process_environment
+from tests.kafka.conftest import Broker
+from tests.projections.helpers import ViewDump, dump_views, fresh_view_store, rebuild_everything
+
+DONE_TIMEOUT = 40.0
 
 # A customer whose personal data turns up in free text, letters and an appointment too.
 PLAIN_NAME = "Zebedee Quinton-Marsh"
@@ -118,3 +129,66 @@ def read_topic(bootstrap_servers: str, topic: str, timeout: float = 30.0) -> lis
         return sorted(received, key=lambda r: (r.partition, r.offset))
     finally:
         consumer.close()
+
+
+def expected_keys(system: Journeys) -> dict[int, str]:
+    """Each log position's key, worked out from the log alone: its customer, else its aggregate."""
+    owners: dict[UUID, UUID] = {}
+    keys: dict[int, str] = {}
+    for logged in system.projections.log.read(after=0, limit=1_000_000):
+        event = logged.event
+        if isinstance(event, Customer.Event):
+            owner: UUID | None = event.originator_id
+        elif isinstance(event, JourneyAggregate.Created):
+            customer_id = getattr(event, "customer_id", None)
+            owner = customer_id if isinstance(customer_id, UUID) else None
+            if owner is not None:
+                owners[event.originator_id] = owner
+        else:
+            owner = owners.get(event.originator_id)
+        keys[logged.position] = str(owner or event.originator_id)
+    return keys
+
+
+def relay_environment(settings: Settings, broker: Broker, topic: str) -> dict[str, str]:
+    """The environment that points `journeys relay` at the test's store, broker and topic."""
+    return process_environment(
+        settings,
+        JOURNEYS_KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+        JOURNEYS_KAFKA_EVENTS_TOPIC=topic,
+    )
+
+
+def rebuilt(journeys: Journeys) -> ViewDump:
+    """The views a single process builds from the whole log, into a fresh store."""
+    with fresh_view_store(journeys.settings) as fresh:
+        rebuild_everything(journeys, fresh)
+        return dump_views(fresh)
+
+
+def end_offsets(broker: Broker, topic: str) -> dict[int, int]:
+    """Each partition's next offset, from the records themselves (Tansu's ListOffsets is not)."""
+    ends: dict[int, int] = {}
+    for record in read_topic(broker.bootstrap_servers, topic):
+        ends[record.partition] = max(ends.get(record.partition, 0), record.offset + 1)
+    return ends
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = DONE_TIMEOUT) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+    give_up = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < give_up, f"not within {timeout:g} s: {what}"
+        time.sleep(0.05)
+
+
+def all_applied(
+    tracking: PartitionTracking, topic: str, ends: dict[int, int]
+) -> Callable[[], bool]:
+    """A condition: every partition's tracking row has reached the topic's end there."""
+
+    def done() -> bool:
+        marks = {p: tracking.mark(topic, p) for p in ends}
+        return all(m is not None and m.next_offset == ends[p] for p, m in marks.items())
+
+    return done

@@ -40,11 +40,10 @@ from domain.values import BenefitType
 from services.errors import ConcurrentUpdate
 from services.log import read_log
 from services.settings import Settings
+from tests.conftest import JOURNEYS
 from tests.integration.helpers import new_nino, start_claim
-from tests.integration.test_deadlines_cli import JOURNEYS
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import read_topic
-from tests.kafka.test_relay import relay_environment
+from tests.kafka.helpers import read_topic, relay_environment
 
 pytestmark = pytest.mark.kafka
 

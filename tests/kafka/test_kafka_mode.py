@@ -23,15 +23,8 @@ from adapters.kafka.tracking import (
 )
 from adapters.views.sql import SqlViewStore
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import populate
-from tests.kafka.test_projection_workers import (
-    Running,
-    all_applied,
-    end_offsets,
-    rebuilt,
-    wait_until,
-    worker,
-)
+from tests.kafka.helpers import all_applied, end_offsets, populate, rebuilt, wait_until
+from tests.kafka.test_projection_workers import Running, worker
 from tests.projections.helpers import dump_views, fresh_view_store
 
 pytestmark = pytest.mark.kafka

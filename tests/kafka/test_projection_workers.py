@@ -21,16 +21,22 @@ from adapters.kafka.workers import OffsetGap, ProjectionWorker, WorkerTally
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from services.settings import Settings
-from tests.integration.test_deadlines_cli import JOURNEYS
+from tests.conftest import JOURNEYS
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import populate, read_topic
-from tests.kafka.test_relay import relay_environment
-from tests.projections.helpers import ViewDump, dump_views, fresh_view_store, rebuild_everything
+from tests.kafka.helpers import (
+    DONE_TIMEOUT,
+    all_applied,
+    end_offsets,
+    populate,
+    rebuilt,
+    relay_environment,
+    wait_until,
+)
+from tests.projections.helpers import dump_views, fresh_view_store, rebuild_everything
 
 pytestmark = pytest.mark.kafka
 
 CUSTOMERS = 24
-DONE_TIMEOUT = 40.0
 
 
 class Crash(Exception):
@@ -54,21 +60,6 @@ def relayed(journeys: Journeys, broker: Broker, topic: str, seed: int) -> int:
     finally:
         relay.close()
     return last
-
-
-def rebuilt(journeys: Journeys) -> ViewDump:
-    """The views a single process builds from the whole log, into a fresh store."""
-    with fresh_view_store(journeys.settings) as fresh:
-        rebuild_everything(journeys, fresh)
-        return dump_views(fresh)
-
-
-def end_offsets(broker: Broker, topic: str) -> dict[int, int]:
-    """Each partition's next offset, from the records themselves (Tansu's ListOffsets is not)."""
-    ends: dict[int, int] = {}
-    for record in read_topic(broker.bootstrap_servers, topic):
-        ends[record.partition] = max(ends.get(record.partition, 0), record.offset + 1)
-    return ends
 
 
 def committed(broker: Broker, topic: str, group: str, partition: int) -> int | None:
@@ -116,23 +107,6 @@ class Running:
         self.stop.set()
         self.thread.join(timeout=15)
         assert not self.thread.is_alive()
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = DONE_TIMEOUT) -> None:
-    give_up = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < give_up, f"not within {timeout:g} s: {what}"
-        time.sleep(0.05)
-
-
-def all_applied(
-    tracking: PartitionTracking, topic: str, ends: dict[int, int]
-) -> Callable[[], bool]:
-    def done() -> bool:
-        marks = {p: tracking.mark(topic, p) for p in ends}
-        return all(m is not None and m.next_offset == ends[p] for p, m in marks.items())
-
-    return done
 
 
 def poll_until_crash(doomed: ProjectionWorker) -> None:

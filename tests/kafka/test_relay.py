@@ -20,34 +20,12 @@ from adapters.kafka.producer import KafkaPublisher
 from adapters.kafka.publisher import EventPublisher, PublishFailed
 from adapters.kafka.relay import EventRelay, build_relay
 from adapters.kafka.tracking import tracking_name
-from domain.aggregate import JourneyAggregate
-from domain.customer import Customer
 from services.settings import Settings
-from tests.conftest import process_environment
-from tests.integration.test_deadlines_cli import JOURNEYS
+from tests.conftest import JOURNEYS
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import Received, populate, read_topic
+from tests.kafka.helpers import Received, expected_keys, populate, read_topic, relay_environment
 
 pytestmark = pytest.mark.kafka
-
-
-def expected_keys(system: Journeys) -> dict[int, str]:
-    """Each log position's key, worked out from the log alone: its customer, else its aggregate."""
-    owners: dict[UUID, UUID] = {}
-    keys: dict[int, str] = {}
-    for logged in system.projections.log.read(after=0, limit=1_000_000):
-        event = logged.event
-        if isinstance(event, Customer.Event):
-            owner: UUID | None = event.originator_id
-        elif isinstance(event, JourneyAggregate.Created):
-            customer_id = getattr(event, "customer_id", None)
-            owner = customer_id if isinstance(customer_id, UUID) else None
-            if owner is not None:
-                owners[event.originator_id] = owner
-        else:
-            owner = owners.get(event.originator_id)
-        keys[logged.position] = str(owner or event.originator_id)
-    return keys
 
 
 def relay_for(system: Journeys, broker: Broker, topic: str, batch_size: int) -> EventRelay:
@@ -160,15 +138,6 @@ def test_a_relay_that_dies_after_the_ack_resends_only_that_batch_on_restart(
     duplicated = sorted(p for p, n in counts.items() if n > 1)
     assert duplicated == dying.crashed_positions == list(range(101, 151))
     assert max(counts.values()) == 2
-
-
-def relay_environment(settings: Settings, broker: Broker, topic: str) -> dict[str, str]:
-    """The environment that points `journeys relay` at the test's store, broker and topic."""
-    return process_environment(
-        settings,
-        JOURNEYS_KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
-        JOURNEYS_KAFKA_EVENTS_TOPIC=topic,
-    )
 
 
 def test_a_relay_killed_mid_run_resumes_with_no_gap_and_repeats_at_most_its_last_batch(

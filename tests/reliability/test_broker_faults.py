@@ -9,51 +9,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from kafka.admin import KafkaAdminClient, NewTopic
 
 from adapters.bootstrap import Journeys, build
 from adapters.kafka.tracking import tracking_name
 from services.settings import Settings
-from tests.integration.test_deadlines_cli import JOURNEYS
+from tests.conftest import JOURNEYS
 from tests.kafka.conftest import (
     LOOPBACK,
-    TOPIC_PARTITIONS,
     Broker,
-    accepts_connections,
+    create_topic,
     free_port,
     stop_process,
-    tansu_binary,
+    tansu_on,
 )
-from tests.kafka.helpers import populate, read_topic
-from tests.kafka.test_relay import relay_environment
+from tests.kafka.helpers import populate, read_topic, relay_environment
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-
-
-def tansu_on(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """A memory-backed Tansu on a given port (this build has no durable local storage engine)."""
-    url = f"tcp://{LOOPBACK}:{port}"
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    give_up = time.monotonic() + 30
-    while not accepts_connections(port):
-        assert process.poll() is None, log_path.read_text()
-        assert time.monotonic() < give_up, log_path.read_text()
-        time.sleep(0.05)
-    return process
-
-
-def create_topic(bootstrap_servers: str, name: str) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    try:
-        admin.create_topics([NewTopic(name, num_partitions=TOPIC_PARTITIONS, replication_factor=1)])
-    finally:
-        admin.close()
 
 
 def test_a_following_relay_resumes_on_a_restarted_broker_without_a_gap_after_its_tracking(

@@ -23,8 +23,8 @@ from adapters.bootstrap import Journeys
 from domain.customer import Customer
 from services.log import read_log
 from services.settings import Settings
-from tests.integration.test_deadlines_cli import JOURNEYS
-from tests.kafka.conftest import LOOPBACK, Broker, free_port, stop_process
+from tests.conftest import JOURNEYS
+from tests.kafka.conftest import LOOPBACK, Broker, create_topic, free_port, stop_process, tansu_on
 from tests.kafka.helpers import read_topic
 from tests.kafka.test_inbound import (
     DIED,
@@ -34,7 +34,6 @@ from tests.kafka.test_inbound import (
     deaths_notified,
     registered,
 )
-from tests.reliability.test_broker_faults import create_topic, tansu_on
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 
@@ -290,4 +289,10 @@ def test_junk_arriving_after_a_broker_restart_is_dead_lettered_and_the_consumer_
     worker.wait_for(
         lambda: private_broker.dead_letters() == [junk.value], "dead-lettered", interval=0.5
     )
-    assert worker.stop() == (2, 1, 1, 0)
+    applied, duplicates, dead_lettered, lag = worker.stop()
+    assert (applied, dead_lettered, lag) == (2, 1, 0)
+    # The early notification, sent again, is skipped as a duplicate if the consumer reads it:
+    # a consumer that kept its place on that partition across the restart never does (the
+    # new memory broker starts its offsets at 0 again).
+    assert duplicates in (0, 1)
+    assert deaths_notified(journeys) == 2

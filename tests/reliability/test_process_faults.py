@@ -15,10 +15,9 @@ import pytest
 from adapters.bootstrap import Journeys, build
 from adapters.kafka.tracking import tracking_name
 from services.settings import Settings
-from tests.integration.test_deadlines_cli import JOURNEYS
+from tests.conftest import JOURNEYS
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import populate, read_topic
-from tests.kafka.test_relay import expected_keys, relay_environment
+from tests.kafka.helpers import expected_keys, populate, read_topic, relay_environment
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

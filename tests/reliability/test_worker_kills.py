@@ -35,13 +35,19 @@ from domain.deadlines import WithDeadlines
 from domain.transition import DlaToPipTransition
 from services.clock import SimulatedClock, SystemClock
 from services.settings import Settings
-from tests.conftest import process_environment
-from tests.integration.test_deadlines_cli import JOURNEYS, summary, young_person
+from tests.conftest import JOURNEYS, process_environment
+from tests.integration.test_deadlines_cli import summary, young_person
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import populate, read_topic
+from tests.kafka.helpers import (
+    all_applied,
+    end_offsets,
+    populate,
+    read_topic,
+    rebuilt,
+    relay_environment,
+    wait_until,
+)
 from tests.kafka.test_kafka_mode import kafka_mode
-from tests.kafka.test_projection_workers import all_applied, end_offsets, rebuilt, wait_until
-from tests.kafka.test_relay import relay_environment
 from tests.projections.helpers import dump_views, execute
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.postgres]
