@@ -17,7 +17,6 @@ from adapters.deadline_index import ViewDeadlineIndex
 from adapters.event_store.postgres import OneTripPostgresRecorder
 from adapters.event_store.sqlite import ChainedSQLiteRecorder
 from adapters.kafka.fed_views import KafkaFedRunner
-from adapters.kafka.tracking import create_tracking_tables
 from adapters.log_listener import PostgresLogListener
 from adapters.personal_data.postgres import PostgresCustomerKeys
 from adapters.personal_data.sqlite import SQLiteCustomerKeys
@@ -198,8 +197,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
             customer_keys=build_customer_keys(settings),
         )
         views = build_view_store(settings)
-        if isinstance(views, SqlViewStore):
-            create_tracking_tables(views)  # here, under the lock, for the relay and workers
         uprating = build_uprating(settings, application)
     new_events = None
     if settings.database_url:

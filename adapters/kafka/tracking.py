@@ -1,6 +1,6 @@
 """Where Kafka-fed views stand: the workers' partition rows and the relay's partition ends.
 
-Two small tables beside the views:
+Two small tables beside the views (created with them, in adapters/views/sql.py):
 
 - ``view_partition_tracking``: per projection set, topic and partition, the next offset a
   projection worker will apply and the highest log position it has applied from that
@@ -24,18 +24,6 @@ from adapters.views.sql import Cursor, SqlViewStore
 
 DEFAULT_PROJECTION_SET = "views"
 
-PARTITION_TRACKING_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS {p}view_partition_tracking ("
-    " projection_set TEXT NOT NULL, topic TEXT NOT NULL, partition_no INTEGER NOT NULL,"
-    " next_offset BIGINT NOT NULL, position BIGINT NOT NULL,"
-    " PRIMARY KEY (projection_set, topic, partition_no))"
-)
-RELAY_OFFSETS_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS {p}relay_partition_offsets ("
-    " topic TEXT NOT NULL, partition_no INTEGER NOT NULL, next_offset BIGINT NOT NULL,"
-    " PRIMARY KEY (topic, partition_no))"
-)
-
 
 def tracking_name(topic: str) -> str:
     """The relay's row in the views' tracking table: one position per topic."""
@@ -50,21 +38,12 @@ class PartitionMark:
     position: int
 
 
-def create_tracking_tables(store: SqlViewStore) -> None:
-    """Create the relay's and the workers' tables beside the views, unless they exist."""
-    with store._transaction(write=True) as cursor:
-        cursor.execute(store.t(PARTITION_TRACKING_SCHEMA))
-        cursor.execute(store.t(RELAY_OFFSETS_SCHEMA))
-
-
 class PartitionTracking:
     """The per-partition tracking rows of one projection set, beside the views."""
 
     def __init__(self, store: SqlViewStore, projection_set: str = DEFAULT_PROJECTION_SET) -> None:
         self.store = store
         self.projection_set = projection_set
-        with store._transaction(write=True) as cursor:
-            cursor.execute(store.t(PARTITION_TRACKING_SCHEMA))
 
     def mark(self, topic: str, partition: int) -> PartitionMark | None:
         """The partition's tracking, if anything of it has been applied."""
@@ -145,8 +124,6 @@ class RelayOffsets:
 
     def __init__(self, store: SqlViewStore) -> None:
         self.store = store
-        with store._transaction(write=True) as cursor:
-            cursor.execute(store.t(RELAY_OFFSETS_SCHEMA))
 
     def ends(self, topic: str) -> dict[int, int]:
         """Each partition's next offset after what the relay has published."""

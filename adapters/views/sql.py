@@ -52,6 +52,15 @@ TABLES = (
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS {p}view_tracking ("
     " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    # Kafka mode (adapters/kafka/tracking.py): each worker partition's place, and the offset
+    # after the relay's last acknowledged record; beside the views, so they commit together.
+    "CREATE TABLE IF NOT EXISTS {p}view_partition_tracking ("
+    " projection_set TEXT NOT NULL, topic TEXT NOT NULL, partition_no INTEGER NOT NULL,"
+    " next_offset BIGINT NOT NULL, position BIGINT NOT NULL,"
+    " PRIMARY KEY (projection_set, topic, partition_no))",
+    "CREATE TABLE IF NOT EXISTS {p}relay_partition_offsets ("
+    " topic TEXT NOT NULL, partition_no INTEGER NOT NULL, next_offset BIGINT NOT NULL,"
+    " PRIMARY KEY (topic, partition_no))",
     "CREATE TABLE IF NOT EXISTS {p}view_claim_owner ("
     " claim_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, benefit TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS {p}view_self_service ("
