@@ -13,13 +13,11 @@ import time
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
+from adapters.cli.terminal import console
 from adapters.kafka.inbound import handlers_for
 from services.settings import Settings
-
-console = Console()
 
 
 def _stamp() -> str:
@@ -40,7 +38,7 @@ def consume(
     settings = Settings()
 
     def progress(tally: Tally) -> None:
-        console.print(
+        console().print(
             f"{_stamp()} applied {tally.applied}, duplicates {tally.duplicates}, "
             f"dead-lettered {tally.dead_lettered}; lag {tally.lag}."
         )
@@ -54,11 +52,11 @@ def consume(
                 settings.kafka_dead_letters_topic,
             )
         except KafkaError as error:
-            console.print(
+            console().print(
                 f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
             )
             raise typer.Exit(code=1) from None
-        console.print(
+        console().print(
             f"Consuming {settings.kafka_death_notifications_topic} and "
             f"{settings.kafka_sr1_submissions_topic} as group "
             f"[bold]{settings.kafka_inbound_group}[/bold]; dead letters to "
@@ -72,23 +70,23 @@ def consume(
                     signal.signal(signal_number, lambda *_: stop.set())
 
                 def on_error(error: Exception) -> None:
-                    console.print(
+                    console().print(
                         f"{_stamp()} [red]Not applied, not committed[/red]: {error!r}; "
                         "trying again."
                     )
 
-                console.print("Following; Ctrl-C or SIGTERM to stop.")
+                console().print("Following; Ctrl-C or SIGTERM to stop.")
                 consumer.follow(stop, progress, on_error)
             else:
                 try:
                     consumer.drain(on_batch=progress)
                 except Exception as error:
-                    console.print(f"[red]Stopped, not committed past it[/red]: {error!r}")
+                    console().print(f"[red]Stopped, not committed past it[/red]: {error!r}")
                     raise typer.Exit(code=1) from None
         finally:
             consumer.close()
         tally = consumer.tally
-        console.print(
+        console().print(
             f"Stopped after {time.perf_counter() - started:.1f} s: applied "
             f"[bold]{tally.applied}[/bold], duplicates {tally.duplicates}, dead-lettered "
             f"{tally.dead_lettered}; lag {tally.lag}."

@@ -15,10 +15,10 @@ from uuid import UUID
 
 import typer
 from eventsourcing.application import AggregateNotFoundError
-from rich.console import Console
 from rich.table import Table
 
 from adapters.bootstrap import Journeys, build
+from adapters.cli.terminal import console
 from domain.errors import DomainError
 from domain.transition import DlaToPipTransition
 from projections.deadlines import DeadlineProjection
@@ -28,7 +28,6 @@ from services.deadlines import DueDeadline, SchedulerRun
 from services.errors import NotFound
 from services.settings import Settings
 
-console = Console()
 deadlines_app = typer.Typer(
     help="Fire the deadlines journeys set (once, for a day, or as a worker) and list them.",
     no_args_is_help=True,
@@ -100,8 +99,8 @@ def _report(system: Journeys, run: SchedulerRun) -> None:
             )
         if len(rows) > SHOWN_ROWS:
             table.caption = f"the first {SHOWN_ROWS} of {len(rows)}"
-        console.print(table)
-    console.print(_summary(run))
+        console().print(table)
+    console().print(_summary(run))
 
 
 @deadlines_app.command("run")
@@ -151,16 +150,16 @@ def _follow(interval: float) -> None:
 
         def on_run(result: SchedulerRun) -> None:
             stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-            console.print(f"{stamp} {_summary(result)}")
+            console().print(f"{stamp} {_summary(result)}")
             for deadline, reason in result.refused:
-                console.print(
+                console().print(
                     f"  [red]refused[/red] {deadline.action} due {deadline.fires_on.isoformat()}"
                     f" ({deadline.aggregate_id}): {reason}"
                 )
 
-        console.print(f"Firing deadlines every {interval:g} s; Ctrl-C or SIGTERM to stop.")
+        console().print(f"Firing deadlines every {interval:g} s; Ctrl-C or SIGTERM to stop.")
         system.deadlines.follow(stop, interval, on_run)
-        console.print("Stopped.")
+        console().print("Stopped.")
 
 
 @deadlines_app.command("list")
@@ -204,8 +203,8 @@ def list_deadlines(
                 entry.closed_on.isoformat() if entry.closed_on else "",
                 entry.description,
             )
-        console.print(table)
-        console.print(f"{len(entries)} of {total} deadline(s) shown.")
+        console().print(table)
+        console().print(f"{len(entries)} of {total} deadline(s) shown.")
 
 
 def _status_text(status: DeadlineStatus, cancel_reason: str | None) -> str:

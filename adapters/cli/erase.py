@@ -5,15 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
+from adapters.cli.terminal import console
 from domain.aggregate import acting_as
 from domain.errors import DomainError
 from domain.values import Actor
 from services.settings import Settings
-
-console = Console()
 
 
 def erase(
@@ -30,9 +28,9 @@ def erase(
         try:
             recorded = system.application.erase_personal_data(customer, reason)
         except DomainError as error:
-            console.print(f"[red]Refused[/red] ({type(error).__name__}): {error}")
+            console().print(f"[red]Refused[/red] ({type(error).__name__}): {error}")
             raise typer.Exit(code=2) from None
-    console.print(
+    console().print(
         f"Erased the personal data of customer {customer} (log position {recorded.position}): "
         "names, NINO, date of birth, addresses and contact details now read as [erased]."
     )

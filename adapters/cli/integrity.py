@@ -8,15 +8,13 @@ one, removing the newest events (or rewriting every hash) cannot be told from a 
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
 from adapters.cli.progress import counted_progress
+from adapters.cli.terminal import console
 from adapters.event_store.integrity import chained_log
 from services.integrity import Anchor, IntegrityReport, verify_log
 from services.settings import Settings
-
-console = Console()
 
 
 def parse_anchor(text: str) -> Anchor:
@@ -41,28 +39,28 @@ def print_report(report: IntegrityReport) -> None:
     """The outcome, the first break if any, and the head to keep as an anchor."""
     found = report.first_break
     if found is None:
-        console.print(
+        console().print(
             f"[green]Intact[/green]: {report.checked_events} events checked; both hash chains hold."
         )
     else:
         where = f"log position {found.position}"
         if found.originator_id is not None:
             where += f" (aggregate {found.originator_id} version {found.originator_version})"
-        console.print(
+        console().print(
             f"[red]BROKEN[/red] at {where}: {found.kind.value}: {found.detail}. "
             f"{report.checked_events} events verified before it."
         )
     if report.head_hash is None:
-        console.print("Head: the log is empty." if found is None else "No event verified.")
+        console().print("Head: the log is empty." if found is None else "No event verified.")
     elif found is not None:
-        console.print(
+        console().print(
             f"Last verified event: position {report.head_position},"
             f" log hash {report.head_hash.hex()}",
             soft_wrap=True,
         )
     else:
         # Kept elsewhere, this lets the next check find removed newest events or a rewrite.
-        console.print(
+        console().print(
             f"Head: position {report.head_position}, log hash {report.head_hash.hex()}\n"
             f"Anchor: {report.head_position}:{report.head_hash.hex()}",
             soft_wrap=True,
@@ -83,7 +81,7 @@ def verify(
     expected = parse_anchor(anchor) if anchor is not None else None
     with (
         build(Settings()) as system,
-        counted_progress(console, "log position") as progress,
+        counted_progress(console(), "log position") as progress,
     ):
         task = progress.add_task("Verifying the event log", total=None)
 

@@ -26,6 +26,7 @@ from adapters.cli.outbox import outbox_app
 from adapters.cli.progress import apply_with_progress
 from adapters.cli.project import project
 from adapters.cli.relay import relay
+from adapters.cli.terminal import console
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
 from bench.cli import bench
@@ -67,8 +68,6 @@ app.command()(project)
 app.command()(bench)
 app.command()(erase)
 
-console = Console()
-
 
 def _system(clock: SimulatedClock | None = None) -> Journeys:
     return build(Settings(), clock=clock)
@@ -92,7 +91,7 @@ def demo(
     clock = SimulatedClock.on(first_day)
     with _system(clock) as system:
         store = system.settings.database_url or str(system.settings.sqlite_path)
-        console.print(f"Event store: [bold]{_redacted(store)}[/bold]  seed {seed}")
+        console().print(f"Event store: [bold]{_redacted(store)}[/bold]  seed {seed}")
         before = system.application.recorder.max_notification_id() or 0
         population = Population(
             system.application,
@@ -111,7 +110,7 @@ def demo(
             MofNCompleteColumn(),
             TextColumn("{task.fields[customers]} customers"),
             TimeRemainingColumn(),
-            console=console,
+            console=console(),
         ) as progress:
             # Each journey has several steps; the total grows as journeys reveal their length.
             task = progress.add_task("Simulating journeys", total=customers * 7, customers=0)
@@ -165,9 +164,9 @@ def _summarise(
     for stage, count in disputes.items():
         if stage is not DisputeStage.NONE:
             table.add_row(f"dispute: {stage.value.replace('_', ' ')}", str(count))
-    console.print(table)
+    console().print(table)
     _summarise_transitions(system, stats)
-    print_debts(console, system, simulated_until)
+    print_debts(console(), system, simulated_until)
     _show_erasure(system, set(samples.values()))
     report = system.ledger.replay()
     decisions = Table(title="Decisions recorded (re-run from their recorded inputs)")
@@ -178,19 +177,19 @@ def _summarise(
     decisions.add_row("[bold]all[/bold]", f"{report.checked} ({report.reproduced} reproduce)")
     if report.inputs_erased:
         decisions.add_row("[dim]not re-run: inputs erased[/dim]", str(report.inputs_erased))
-    console.print(decisions)
-    console.print(
+    console().print(decisions)
+    console().print(
         f"Customers in the store: {customers} ({deceased} deceased). Commands run: {commands} "
         f"(refused as invalid: {sum(refused.values())} {dict(sorted(refused.items()))})."
     )
-    console.print(
+    console().print(
         f"Events written: {written} in {elapsed:.1f} s = "
         f"[bold]{written / elapsed if elapsed else 0:.0f} events/second[/bold] "
         f"({commands / elapsed if elapsed else 0:.0f} commands/second)."
     )
     for kind in ("pip_disputed", "pip_no_questionnaire", "deceased", "dla_to_pip"):
         if kind in samples:
-            console.print(
+            console().print(
                 f"Try: [bold]journeys customer show {samples[kind]}[/bold]  "
                 f"({kind.replace('_', ' ')})"
             )
@@ -209,7 +208,7 @@ def _show_erasure(system: Journeys, samples: set[str]) -> None:
         application.erase_personal_data(chosen.id, "the customer asked for erasure (demo)")
     after = application.customer(chosen.id)
     born = after.date_of_birth.isoformat() if after.date_of_birth else ERASED
-    console.print(
+    console().print(
         escape(
             f"Erased customer {chosen.id}: now name {after.name}, NINO {after.nino}, born {born};"
             f" their {len(after.claims)} claim(s), decisions, dates and amounts remain."
@@ -220,9 +219,9 @@ def _show_erasure(system: Journeys, samples: set[str]) -> None:
 def _build_views(system: Journeys, simulated_until: date) -> None:
     runner = system.projections
     read, seconds = apply_with_progress(
-        console, runner, "Building the views", lambda progress: runner.catch_up(progress=progress)
+        console(), runner, "Building the views", lambda progress: runner.catch_up(progress=progress)
     )
-    console.print(
+    console().print(
         f"Views brought up to date: {read} events in {seconds:.1f} s = "
         f"[bold]{read / seconds if seconds else 0:.0f} events/second[/bold] "
         f"({', '.join(name.replace('_', ' ') for name in runner.projections)})."
@@ -234,11 +233,11 @@ def _build_views(system: Journeys, simulated_until: date) -> None:
         _, waiting = system.views.read_worklist(worklist, None, Page(limit=1))
         _, overdue = system.views.read_worklist(worklist, simulated_until, Page(limit=1))
         worklists.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
-    console.print(worklists)
+    console().print(worklists)
     _transition_worklists(system, simulated_until)
-    release_letters(console, system)
-    print_case_items(console, system, simulated_until)
-    console.print(
+    release_letters(console(), system)
+    print_case_items(console(), system, simulated_until)
+    console().print(
         "Serve them: [bold]journeys serve[/bold] (API at http://127.0.0.1:8000/docs; "
         "mint a token with [bold]journeys token --role caseworker[/bold])."
     )
@@ -258,8 +257,8 @@ def _summarise_transitions(system: Journeys, stats: DemoStats) -> None:
     for stage, count in stages.items():
         table.add_row(stage.value.replace("_", " "), str(count))
     table.add_row("[bold]all[/bold]", str(sum(stages.values())))
-    console.print(table)
-    console.print(
+    console().print(table)
+    console().print(
         f"Deadlines fired as simulated time passed: [bold]{stats.deadlines_fired}[/bold] "
         f"in {stats.deadline_runs} overnight run(s) (refused: {stats.deadlines_refused})."
     )
@@ -274,9 +273,9 @@ def _transition_worklists(system: Journeys, simulated_until: date) -> None:
         _, waiting = views.read_transition_worklist(worklist, None, Page(limit=1))
         _, overdue = views.read_transition_worklist(worklist, simulated_until, Page(limit=1))
         table.add_row(worklist.value.replace("_", " "), str(waiting), str(overdue))
-    console.print(table)
+    console().print(table)
     _, pending = views.read_deadlines(DeadlineQuery(status=DeadlineStatus.PENDING), Page(limit=1))
-    console.print(f"Deadlines still pending after the last simulated day: {pending}.")
+    console().print(f"Deadlines still pending after the last simulated day: {pending}.")
 
 
 def _all_customers(system: Journeys) -> list[Customer]:
@@ -295,14 +294,14 @@ def customer_show(nino: str = typer.Argument(..., help="National Insurance numbe
         try:
             customer = application.customer_by_nino(nino)
         except DomainError as error:
-            console.print(f"[red]Error[/red] (NINO): {error}")
+            console().print(f"[red]Error[/red] (NINO): {error}")
             raise typer.Exit(code=2) from None
         labels = {
             claim_id: f"{benefit.value} claim\n{str(claim_id)[:8]}"
             for claim_id, benefit in customer.claims.items()
         }
         labels[transition_id_for(customer.id)] = "DLA to PIP"
-        render_timeline(console, customer, application.history(customer.id), labels)
+        render_timeline(console(), customer, application.history(customer.id), labels)
 
 
 @audit_app.command("replay")
@@ -310,12 +309,12 @@ def audit_replay() -> None:
     """Re-run every recorded decision from its recorded inputs; non-zero exit if any differ."""
     with _system() as system:
         report = system.ledger.replay()
-    console.print(
+    console().print(
         f"Decisions checked: {report.checked}; reproduced: {report.reproduced}; "
         f"not re-run, their personal inputs erased: {report.inputs_erased}."
     )
     for recorded, reproduction in report.failures:
-        console.print(
+        console().print(
             f"[red]DIFFERS[/red] log position {recorded.log_position} {recorded.event_type} "
             f"{reproduction.rule_id} v{reproduction.rule_version}: recorded "
             f"{reproduction.recorded_outcome} recomputed {reproduction.recomputed_outcome}"

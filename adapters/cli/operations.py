@@ -11,12 +11,12 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from adapters.bootstrap import build
 from adapters.cli.progress import apply_with_progress
 from adapters.cli.project import run_worker
+from adapters.cli.terminal import console
 from adapters.http.app import create_app, token_issuer
 from adapters.http.auth import Role
 from adapters.kafka.fed_views import PartialRebuild
@@ -25,7 +25,6 @@ from domain.identity import customer_id_for
 from projections.runner import Progress, UnknownProjection
 from services.settings import Settings
 
-console = Console()
 projections_app = typer.Typer(help="Rebuild and inspect the views.", no_args_is_help=True)
 
 
@@ -47,7 +46,7 @@ def rebuild(
 
         try:
             read, seconds = apply_with_progress(
-                console, runner, f"Rebuilding {', '.join(names)}", rebuild_views
+                console(), runner, f"Rebuilding {', '.join(names)}", rebuild_views
             )
         except UnknownProjection as error:
             raise typer.BadParameter(str(error.args[0]), param_hint="NAME") from None
@@ -56,7 +55,7 @@ def rebuild(
         rate = read / seconds if seconds else 0.0
         # The log is read once and each page applied to every projection named.
         for projection in names:
-            console.print(
+            console().print(
                 f"{projection}: {read} events in {seconds:.2f} s = "
                 f"[bold]{rate:.0f} events/second[/bold]"
             )
@@ -71,7 +70,7 @@ def status() -> None:
             table.add_column(column, justify="left" if column == "Projection" else "right")
         for row in system.projections.status():
             table.add_row(row.name, str(row.position), str(row.log_position), str(row.lag))
-        console.print(table)
+        console().print(table)
 
 
 @projections_app.command("follow")
@@ -90,10 +89,10 @@ def follow() -> None:
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signal_number, lambda *_: stop.set())
         system.projections.start()
-        console.print("Following the log; Ctrl-C to stop.")
+        console().print("Following the log; Ctrl-C to stop.")
         while not stop.wait(10):
             lag = max((row.lag for row in system.projections.status()), default=0)
-            console.print(f"lag: {lag} events")
+            console().print(f"lag: {lag} events")
         system.projections.stop()
 
 

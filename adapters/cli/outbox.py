@@ -12,13 +12,12 @@ import threading
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
+from adapters.cli.terminal import console
 from services.outbox import OutboxDispatcher, OutboxRun
 from services.settings import Settings
 
-console = Console()
 outbox_app = typer.Typer(
     help="Release queued outbound contacts to the print and notify spool.", no_args_is_help=True
 )
@@ -34,9 +33,9 @@ def _summary(run: OutboxRun) -> str:
 
 
 def _report(run: OutboxRun) -> None:
-    console.print(_summary(run))
+    console().print(_summary(run))
     for contact, reason in run.failed:
-        console.print(f"  [red]failed[/red] contact {contact.contact_id}: {reason}")
+        console().print(f"  [red]failed[/red] contact {contact.contact_id}: {reason}")
 
 
 @outbox_app.command("run")
@@ -57,7 +56,7 @@ def run(
             "only the worker (--follow) runs at an interval", param_hint="'--interval'"
         )
     with build(Settings()) as system:
-        console.print(f"Spool: {system.settings.contact_spool_path}")
+        console().print(f"Spool: {system.settings.contact_spool_path}")
         if follow:
             _follow(system.outbox, interval if interval is not None else DEFAULT_INTERVAL)
             return
@@ -75,8 +74,8 @@ def _follow(outbox: OutboxDispatcher, interval: float) -> None:
     def on_run(result: OutboxRun) -> None:
         if result.sent or result.refused or result.failed:
             stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-            console.print(f"{stamp} {_summary(result)}")
+            console().print(f"{stamp} {_summary(result)}")
 
-    console.print(f"Releasing contacts every {interval:g} s; Ctrl-C or SIGTERM to stop.")
+    console().print(f"Releasing contacts every {interval:g} s; Ctrl-C or SIGTERM to stop.")
     outbox.follow(stop, interval, on_run)
-    console.print("Stopped.")
+    console().print("Stopped.")

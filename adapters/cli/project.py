@@ -13,13 +13,11 @@ import threading
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
+from adapters.cli.terminal import console
 from adapters.kafka.workers import WorkerTally, build_worker
 from services.settings import Settings
-
-console = Console()
 
 
 def _stamp() -> str:
@@ -27,7 +25,7 @@ def _stamp() -> str:
 
 
 def _progress(tally: WorkerTally) -> None:
-    console.print(
+    console().print(
         f"{_stamp()} Applied {tally.applied} events ({tally.records} records, "
         f"{tally.skipped} duplicates skipped) on partitions {tally.partitions}; lag {tally.lag}."
     )
@@ -49,7 +47,7 @@ def project(
         )
     settings = Settings()
     if settings.projection_mode != "kafka":
-        console.print(
+        console().print(
             "[red]JOURNEYS_PROJECTION_MODE is log[/red]: the in-process runner builds these "
             "views, and a worker beside it would apply every event twice. Set "
             "JOURNEYS_PROJECTION_MODE=kafka for every process of the deployment (and rebuild "
@@ -67,11 +65,11 @@ def run_worker(settings: Settings, *, follow: bool) -> None:
         try:
             worker = build_worker(system)
         except KafkaError as error:
-            console.print(
+            console().print(
                 f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
             )
             raise typer.Exit(code=1) from None
-        console.print(
+        console().print(
             f"Projecting [bold]{settings.kafka_events_topic}[/bold] at "
             f"{settings.kafka_bootstrap_servers} in group {settings.kafka_projection_group}."
         )
@@ -82,16 +80,16 @@ def run_worker(settings: Settings, *, follow: bool) -> None:
                     signal.signal(signal_number, lambda *_: stop.set())
 
                 def on_error(error: Exception) -> None:
-                    console.print(f"{_stamp()} [red]Batch failed[/red]: {error!r}; trying again.")
+                    console().print(f"{_stamp()} [red]Batch failed[/red]: {error!r}; trying again.")
 
-                console.print("Following the events topic; Ctrl-C or SIGTERM to stop.")
+                console().print("Following the events topic; Ctrl-C or SIGTERM to stop.")
                 worker.follow(stop, _progress, on_error)
             else:
                 worker.drain(on_batch=_progress)
         finally:
             worker.close()
         tally = worker.tally
-        console.print(
+        console().print(
             f"Stopped: {tally.applied} events applied, {tally.skipped} duplicates skipped, "
             f"lag {tally.lag}."
         )

@@ -13,15 +13,13 @@ import time
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from adapters.bootstrap import build
+from adapters.cli.terminal import console
 from adapters.kafka.publisher import PublishFailed
 from adapters.kafka.relay import DEFAULT_BATCH_SIZE, EventRelay, RelayedBatch, build_relay
 from services.settings import Settings
-
-console = Console()
 
 DEFAULT_INTERVAL = 1.0
 
@@ -31,7 +29,7 @@ def _stamp() -> str:
 
 
 def _progress(batch: RelayedBatch) -> None:
-    console.print(
+    console().print(
         f"{_stamp()} Relayed {batch.events} events (positions {batch.first_position}"
         f"-{batch.position}); lag {batch.lag}."
     )
@@ -67,13 +65,13 @@ def relay(
         try:
             event_relay = build_relay(system, batch_size=batch_size)
         except KafkaError as error:
-            console.print(
+            console().print(
                 f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
             )
             raise typer.Exit(code=1) from None
         try:
             status = event_relay.status()
-            console.print(
+            console().print(
                 f"Relaying to [bold]{settings.kafka_events_topic}[/bold] at "
                 f"{settings.kafka_bootstrap_servers}: position {status.position}, "
                 f"log at {status.log_position}, lag {status.lag}."
@@ -94,7 +92,7 @@ def _catch_up(event_relay: EventRelay, position: int, log_position: int) -> None
         MofNCompleteColumn(),
         TextColumn("log position"),
         TimeRemainingColumn(),
-        console=console,
+        console=console(),
     ) as progress:
         task = progress.add_task("relay", completed=position, total=max(log_position, 1))
 
@@ -104,11 +102,11 @@ def _catch_up(event_relay: EventRelay, position: int, log_position: int) -> None
         try:
             relayed = event_relay.catch_up(advance)
         except PublishFailed as error:
-            console.print(f"[red]Stopped[/red]: {error}")
+            console().print(f"[red]Stopped[/red]: {error}")
             raise typer.Exit(code=1) from None
     seconds = time.perf_counter() - started
     status = event_relay.status()
-    console.print(
+    console().print(
         f"Relayed [bold]{relayed} events[/bold] in {seconds:.1f} s "
         f"({relayed / max(seconds, 1e-9):,.0f} events/second); position {status.position}, "
         f"lag {status.lag}."
@@ -121,9 +119,9 @@ def _follow(event_relay: EventRelay, interval: float) -> None:
         signal.signal(signal_number, lambda *_: stop.set())
 
     def on_error(error: Exception) -> None:
-        console.print(f"{_stamp()} [red]Not acknowledged[/red]: {error}; trying again.")
+        console().print(f"{_stamp()} [red]Not acknowledged[/red]: {error}; trying again.")
 
-    console.print(f"Following the log every {interval:g} s; Ctrl-C or SIGTERM to stop.")
+    console().print(f"Following the log every {interval:g} s; Ctrl-C or SIGTERM to stop.")
     event_relay.follow(stop, interval, _progress, on_error)
     status = event_relay.status()
-    console.print(f"Stopped at position {status.position} (lag {status.lag}).")
+    console().print(f"Stopped at position {status.position} (lag {status.lag}).")

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import typer
-from rich.console import Console
 
 from adapters.bootstrap import build
 from adapters.cli.progress import counted_progress
+from adapters.cli.terminal import console
 from domain.errors import DomainError
 from services.settings import Settings
-
-console = Console()
 
 
 def uprate(
@@ -29,7 +27,7 @@ def uprate(
         ) from None
     with (
         build(Settings()) as system,
-        counted_progress(console, "awards") as progress,
+        counted_progress(console(), "awards") as progress,
     ):
         task = progress.add_task(f"Uprating on {uprating_date.isoformat()}", total=None)
 
@@ -41,7 +39,7 @@ def uprate(
         except DomainError as error:
             raise typer.BadParameter(str(error), param_hint="--on") from None
         progress.update(task, completed=max(report.candidates, 1), total=max(report.candidates, 1))
-    console.print(
+    console().print(
         f"Awards uprated on {uprating_date.isoformat()}: [bold]{report.uprated}[/bold] "
         f"(of {report.candidates} in payment; {report.skipped} changed and no longer due; "
         f"{report.conflicts} chunk(s) written again after a clash) in {report.seconds:.2f} s = "
