@@ -85,7 +85,7 @@ def event_store_environment(settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": settings.postgres_schema,
         "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
-        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.postgres_connect_timeout_seconds),
         # Check a pooled connection before handing it out: after a server restart or a killed
         # backend the pool would otherwise fail one command per dead connection.
         "POSTGRES_PRE_PING": "y",

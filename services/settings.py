@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     postgres_schema: str = Field(default="", description="PostgreSQL schema (default public)")
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_max_overflow: int = Field(default=10, ge=0)
+    postgres_connect_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=300,
+        description="The longest a command waits for a pooled event-store connection before its "
+        "retryable error (an API answers 503 then)",
+    )
     command_attempts: int = Field(
         default=3, ge=1, description="How often a command is tried when it hits a conflict"
     )
@@ -122,6 +129,13 @@ class Settings(BaseSettings):
         default="journeys-projections",
         min_length=1,
         description="The consumer group of `journeys project --from-kafka` (the workers)",
+    )
+    kafka_session_timeout_ms: int = Field(
+        default=6000,
+        ge=1000,
+        le=60_000,
+        description="How long a silent member of a consumer group keeps its partitions; "
+        "a group forms in about half of it (the workers and `journeys consume`)",
     )
 
     @property

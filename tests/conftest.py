@@ -19,6 +19,22 @@ from services.settings import Settings
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
+# The order in which parallel workers are handed tests: the long ones first, so that the run
+# does not end with one worker alone on a long test that it picked up last.
+LONG_FIRST = ("slow", "kafka")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests, then Kafka tests, then the rest, each group in its usual order."""
+
+    def rank(item: pytest.Item) -> int:
+        for place, marker in enumerate(LONG_FIRST):
+            if item.get_closest_marker(marker) is not None:
+                return place
+        return len(LONG_FIRST)
+
+    items.sort(key=rank)
+
 
 def _test_database_url() -> str:
     return (
@@ -56,15 +72,31 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
         yield schema
 
 
+# Parallel test workers share one PostgreSQL server (100 connections by default): a test's
+# system keeps one pooled connection open, not five, and opens more only while it needs them.
+TEST_POOL_SIZE = 1
+
+
+def postgres_settings_for(postgres_url: str, schema: str, **more: object) -> Settings:
+    """Settings for the system on one PostgreSQL schema, with the tests' small pool."""
+    return Settings.model_validate(
+        {
+            "database_url": postgres_url,
+            "postgres_schema": schema,
+            "postgres_pool_size": TEST_POOL_SIZE,
+            **more,
+        }
+    )
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings for the embedded store and for PostgreSQL: each test runs against both."""
     if request.param == "sqlite":
         return Settings(database_url=None, sqlite_path=tmp_path / "events.sqlite3")
-    schema = request.getfixturevalue("postgres_schema")
-    return Settings(
-        database_url=request.getfixturevalue("postgres_url"),
-        postgres_schema=schema,
+    return postgres_settings_for(
+        request.getfixturevalue("postgres_url"),
+        request.getfixturevalue("postgres_schema"),
         contact_spool_dir=tmp_path / "outbox",
     )
 
@@ -97,6 +129,7 @@ def store_environment(settings: Settings) -> dict[str, str | None]:
             **unset,
             "JOURNEYS_DATABASE_URL": settings.database_url,
             "JOURNEYS_POSTGRES_SCHEMA": settings.postgres_schema,
+            "JOURNEYS_POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
         }
     return {
         **unset,
@@ -120,6 +153,8 @@ def process_environment(settings: Settings, **extra: str) -> dict[str, str]:
         {key: value for key, value in store_environment(settings).items() if value is not None}
     )
     environment["COLUMNS"] = "200"
+    # Consumer groups (workers, `journeys consume`) form in about a second rather than three.
+    environment["JOURNEYS_KAFKA_SESSION_TIMEOUT_MS"] = "2000"
     environment.update(extra)
     return environment
 

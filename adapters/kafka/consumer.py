@@ -43,14 +43,22 @@ log = logging.getLogger(__name__)
 
 DEAD_LETTER_VERSION = "1"
 
-# Group joins in about 3 s on the test broker, and a stuck worker is noticed quickly; a
-# poll's batch is bounded so that it is applied well within the poll interval.
-FAST_GROUP = {
-    "session_timeout_ms": 6000,
-    "heartbeat_interval_ms": 500,
-    "max_poll_interval_ms": 5000,
-}
+DEFAULT_SESSION_TIMEOUT_MS = 6000
 MAX_POLL_RECORDS = 100
+
+
+def group_timing(session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS) -> dict[str, int]:
+    """A consumer group's timing: a stuck member is noticed quickly, and a group forms fast.
+
+    A group forms in about half the session timeout (the broker waits that long for more
+    members: 3 s at 6 s). A poll's batch is bounded so that it is applied well within the
+    poll interval; heartbeats go several times a session.
+    """
+    return {
+        "session_timeout_ms": session_timeout_ms,
+        "heartbeat_interval_ms": min(500, session_timeout_ms // 4),
+        "max_poll_interval_ms": 5000,
+    }
 
 
 class DeadLetterFailed(RuntimeError):
@@ -90,7 +98,7 @@ class DeadLetters:
 
     def __init__(self, bootstrap_servers: str, topic: str, *, ack_timeout: float = 4.0) -> None:
         self.topic = topic
-        # Below the group's poll interval (FAST_GROUP): a dead letter that cannot be sent
+        # Below the group's poll interval (group_timing): a dead letter that cannot be sent
         # fails back to the poll loop, which tries again, rather than costing the membership.
         self.ack_timeout = ack_timeout
         wait_ms = int(ack_timeout * 1000)
@@ -164,7 +172,7 @@ class InboundConsumer(GroupMember[Tally]):
             # The inbound topics belong to the sending systems: asking for one must not make it
             # (with the broker's default partition count) on a broker that has lost or lacks it.
             "allow_auto_create_topics": False,
-            **FAST_GROUP,
+            **group_timing(),
         }
         settings.update(consumer_settings)
         self._consumer = KafkaConsumer(**settings)

@@ -37,7 +37,7 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from adapters.bootstrap import Journeys
-from adapters.kafka.consumer import FAST_GROUP
+from adapters.kafka.consumer import group_timing
 from adapters.kafka.group_member import GroupMember
 from adapters.kafka.tracking import DEFAULT_PROJECTION_SET, PartitionMark, PartitionTracking
 from adapters.views.sql import SqlViewBatch, SqlViewStore
@@ -122,7 +122,7 @@ class ProjectionWorker(GroupMember[WorkerTally]):
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
             "max_poll_records": max_poll_records,
-            **FAST_GROUP,
+            **group_timing(),
         }
         settings.update(consumer_settings)
         self._consumer = KafkaConsumer(**settings)
@@ -263,5 +263,5 @@ def build_worker(
         bootstrap_servers or settings.kafka_bootstrap_servers,
         topic or settings.kafka_events_topic,
         group_id or settings.kafka_projection_group,
-        **consumer_settings,
+        **{**group_timing(settings.kafka_session_timeout_ms), **consumer_settings},
     )

@@ -41,6 +41,7 @@ from services.integrity import (
     verify_log,
 )
 from services.settings import Settings
+from tests.conftest import postgres_settings_for
 from tests.integration.helpers import (
     assess,
     pip_claim_awaiting_assessment,
@@ -90,10 +91,8 @@ def first_break(report: IntegrityReport) -> tuple[BreakKind, int]:
 @pytest.fixture
 def pg(postgres_url: str, postgres_schema: str, tmp_path: Path) -> Iterator[Journeys]:
     """The system on PostgreSQL, with a populated log."""
-    settings = Settings(
-        database_url=postgres_url,
-        postgres_schema=postgres_schema,
-        contact_spool_dir=tmp_path / "outbox",
+    settings = postgres_settings_for(
+        postgres_url, postgres_schema, contact_spool_dir=tmp_path / "outbox"
     )
     system = build(settings, clock=SimulatedClock.on(date(2026, 1, 5)))
     try:
@@ -230,9 +229,9 @@ def test_group_committed_concurrent_commands_leave_one_linear_chain(
     # of a race roll back, leaving unused positions, and run again.
     instances = [
         build(
-            Settings(
-                database_url=postgres_url,
-                postgres_schema=postgres_schema,
+            postgres_settings_for(
+                postgres_url,
+                postgres_schema,
                 contact_spool_dir=tmp_path / "outbox",
                 command_attempts=100,
             ),

@@ -43,14 +43,11 @@ from services.settings import Settings
 from tests.conftest import JOURNEYS
 from tests.integration.helpers import new_nino, start_claim
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import read_topic, relay_environment
+from tests.kafka.helpers import QUICK_GROUP, read_topic, relay_environment
 
 pytestmark = pytest.mark.kafka
 
 DIED = date(2026, 1, 2)  # the clock stands at 5 January 2026
-# Tansu lets a member join in about a third of the session timeout: a short one keeps these
-# tests quick (the heartbeat thread keeps the member alive between polls).
-QUICK_JOIN = {"session_timeout_ms": 2000, "heartbeat_interval_ms": 200}
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ def consumer_for(
     if wrap is not None:
         handlers = {topic: wrap(handle) for topic, handle in handlers.items()}
     return build_consumer(
-        broker.bootstrap_servers, topics.group, handlers, topics.dead_letters, **QUICK_JOIN
+        broker.bootstrap_servers, topics.group, handlers, topics.dead_letters, **QUICK_GROUP
     )
 
 
@@ -393,7 +390,7 @@ def test_a_dead_letter_the_broker_does_not_acknowledge_leaves_its_offset_uncommi
         topics.group,
         {topics.deaths: handler.death_notification},
         Unacknowledged(kafka_broker.bootstrap_servers, topics.dead_letters),
-        **QUICK_JOIN,
+        **QUICK_GROUP,
     )
     with pytest.raises(DeadLetterFailed):
         drain(consumer)

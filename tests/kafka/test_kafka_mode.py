@@ -146,7 +146,8 @@ def test_reads_wait_for_the_workers_watermark_and_read_your_writes_holds_in_kafk
 def journeys_reading(journeys: Journeys, fed: KafkaFedRunner, views: SqlViewStore) -> Journeys:
     """The system as a Kafka-mode API process holds it: workers' views, read through `fed`."""
     return Journeys(
-        settings=journeys.settings,
+        # A read that waits a fifth of a second for its position, not five: the test waits it out.
+        settings=journeys.settings.model_copy(update={"read_wait_seconds": 0.2}),
         clock=journeys.clock,
         application=journeys.application,
         ledger=journeys.ledger,

@@ -25,6 +25,7 @@ from tests.conftest import JOURNEYS
 from tests.kafka.conftest import Broker
 from tests.kafka.helpers import (
     DONE_TIMEOUT,
+    QUICK_GROUP,
     all_applied,
     end_offsets,
     populate,
@@ -81,7 +82,7 @@ def worker(
         broker.bootstrap_servers,
         topic,
         group,
-        **extra,
+        **{**QUICK_GROUP, **extra},
     )
 
 

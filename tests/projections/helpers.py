@@ -27,7 +27,7 @@ from projections.runner import ProjectionRunner
 from projections.store import ViewStore
 from services.clock import SimulatedClock
 from services.settings import Settings
-from tests.conftest import scratch_schema
+from tests.conftest import postgres_settings_for, scratch_schema
 
 PROJECTIONS = (
     "self_service",
@@ -109,7 +109,7 @@ def scratch_settings(backend: str, postgres_url: str) -> Iterator[Settings]:
             yield Settings(database_url=None, sqlite_path=Path(directory) / "events.sqlite3")
     else:
         with scratch_schema(postgres_url) as schema:
-            yield Settings(database_url=postgres_url, postgres_schema=schema)
+            yield postgres_settings_for(postgres_url, schema)
 
 
 @contextmanager

@@ -158,6 +158,7 @@ def assert_views_are_complete(system: Journeys) -> None:
         assert dump_views(fresh) == views
 
 
+@pytest.mark.slow
 def test_projection_processes_killed_part_way_resume_to_the_same_views_as_a_rebuild(
     journeys: Journeys, clock: SimulatedClock, tmp_path: Path
 ) -> None:

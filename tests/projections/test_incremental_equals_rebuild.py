@@ -129,6 +129,7 @@ def generated_sequence_builds_the_same_views(
             event(kind)  # pytest --hypothesis-show-statistics shows how often each was reached
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(data=st.data())
 def test_generated_commands_build_the_same_views_incrementally_as_rebuilt_on_sqlite(
@@ -138,6 +139,7 @@ def test_generated_commands_build_the_same_views_incrementally_as_rebuilt_on_sql
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=SLOW_EXAMPLES)
 @given(data=st.data())
 def test_generated_commands_build_the_same_views_incrementally_as_rebuilt_on_postgres(

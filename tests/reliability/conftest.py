@@ -10,6 +10,7 @@ import pytest
 from adapters.bootstrap import Journeys, build
 from services.clock import SimulatedClock
 from services.settings import Settings
+from tests.conftest import postgres_settings_for
 from tests.kafka.conftest import events_topic, kafka_broker
 
 __all__ = ["events_topic", "kafka_broker", "postgres_settings", "postgres_systems"]
@@ -20,10 +21,8 @@ PostgresSystems = Callable[..., Journeys]
 @pytest.fixture
 def postgres_settings(postgres_url: str, postgres_schema: str, tmp_path: Path) -> Settings:
     """Settings for this test's own PostgreSQL schema (the faults here are PostgreSQL's)."""
-    return Settings(
-        database_url=postgres_url,
-        postgres_schema=postgres_schema,
-        contact_spool_dir=tmp_path / "outbox",
+    return postgres_settings_for(
+        postgres_url, postgres_schema, contact_spool_dir=tmp_path / "outbox"
     )
 
 

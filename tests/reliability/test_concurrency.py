@@ -34,7 +34,7 @@ from services.errors import ConcurrentUpdate
 from services.integrity import verify_log
 from services.settings import Settings
 from tests.api.helpers import Tokens
-from tests.conftest import scratch_schema
+from tests.conftest import postgres_settings_for, scratch_schema
 from tests.integration.helpers import register, start_claim
 from tests.integration.test_debts import on_uc, overpaid
 from tests.reliability.conftest import PostgresSystems
@@ -350,10 +350,8 @@ def test_processes_starting_at_once_on_a_new_schema_all_start(
     failures: list[str] = []
     for round_number in range(START_ROUNDS):
         with scratch_schema(postgres_url) as schema:
-            settings = Settings(
-                database_url=postgres_url,
-                postgres_schema=schema,
-                contact_spool_dir=tmp_path / f"outbox-{round_number}",
+            settings = postgres_settings_for(
+                postgres_url, schema, contact_spool_dir=tmp_path / f"outbox-{round_number}"
             )
             built, failed = start_at_once(settings, clock)
             failures += failed

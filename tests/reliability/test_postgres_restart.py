@@ -53,6 +53,8 @@ PG_CTL_TIMEOUT_SECONDS = 60
 WRITERS_GIVE_UP_SECONDS = 90.0
 VIEWS_GIVE_UP_SECONDS = 30.0
 API_GIVE_UP_SECONDS = 60.0
+# How long a command waits for a connection to the stopped server before its retryable error.
+OUTAGE_WAIT_SECONDS = 2
 
 # What the HTTP API answers as retryable (adapters/http/errors.py): a lost database
 # connection (503) and a command that kept meeting conflicts (409).
@@ -193,6 +195,8 @@ def restartable_journeys(
         database_url=private_postgres.url,
         postgres_schema=SCHEMA,
         contact_spool_dir=tmp_path / "outbox",
+        # A command meeting a stopped server gives up after this (10 s by default).
+        postgres_connect_timeout_seconds=OUTAGE_WAIT_SECONDS,
     )
     system = build(settings, clock=clock)
     try:
