@@ -6,7 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install lint clean
+# Parallel test workers: the suite waits more than it computes (consumer groups, processes,
+# restarts), so more workers than the two cores pay; handed one test at a time, long ones first
+# (tests/conftest.py), they finish together. Measured in the README.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --maxschedchunk 1
+
+.PHONY: demo test test-fast install lint clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +32,11 @@ lint: $(INSTALLED)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=40
+
+# The unit tests alone (no database, no broker): seconds.
+test-fast: $(INSTALLED)
+	$(BIN)/pytest tests/unit -q
 
 clean:
 	rm -rf $(VENV) journeys.sqlite3

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import random
 import re
-import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -23,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from types import TracebackType
 from uuid import UUID
 
 import pytest
@@ -35,7 +32,7 @@ from domain.deadlines import WithDeadlines
 from domain.transition import DlaToPipTransition
 from services.clock import SimulatedClock, SystemClock
 from services.settings import Settings
-from tests.conftest import JOURNEYS, process_environment
+from tests.conftest import process_environment
 from tests.integration.test_deadlines_cli import summary, young_person
 from tests.kafka.conftest import Broker
 from tests.kafka.helpers import (
@@ -48,14 +45,12 @@ from tests.kafka.helpers import (
     wait_until,
 )
 from tests.kafka.test_kafka_mode import kafka_mode
+from tests.processes import FINISH_TIMEOUT, Processes, Started
 from tests.projections.helpers import dump_views, execute
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.postgres]
 
 KILLS = 5
-# Generous give-up times: a worker that has not started or finished by then fails the test.
-START_TIMEOUT = 30.0
-FINISH_TIMEOUT = 90.0
 # Kill the relay too on these rounds, so that the workers also meet records sent twice.
 RELAY_KILLS = {1, 3}
 
@@ -70,95 +65,6 @@ STOPPED = re.compile(r"Stopped: (\d+) events applied, (\d+) duplicates skipped")
 
 
 # -- processes and load ------------------------------------------------------------------------
-
-
-@dataclass
-class Started:
-    """One CLI process, its output going to a log file of its own."""
-
-    name: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def output(self) -> str:
-        """Everything it has printed so far."""
-        return self.log_path.read_text()
-
-    def wait_for(self, text: str) -> None:
-        """Wait until it has printed `text` (it must not die meanwhile)."""
-        give_up = time.monotonic() + START_TIMEOUT
-        while text not in self.output():
-            assert self.process.poll() is None, f"{self.name} died:\n{self.output()}"
-            assert time.monotonic() < give_up, f"{self.name} did not print {text!r}"
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        """SIGKILL: no handler runs, nothing is flushed, closed or committed."""
-        assert self.process.poll() is None, f"{self.name} died before the kill:\n{self.output()}"
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        """SIGTERM, and a clean exit."""
-        self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(timeout=30) == 0, self.output()
-
-
-class Processes:
-    """Starts CLI processes in one environment; kills whatever still runs when the block ends."""
-
-    def __init__(self, environment: dict[str, str], directory: Path) -> None:
-        # Unbuffered, so that a process killed with SIGKILL has printed all it did up to then.
-        self.environment = {**environment, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
-        self.directory = directory
-        self.started: list[Started] = []
-
-    def start(self, name: str, ready: str, *args: str) -> Started:
-        """Run `journeys ARGS` in the background; return once it has printed `ready`.
-
-        So a kill that follows lands on a process that is running, not one still starting.
-        """
-        log_path = self.directory / f"{name}-{len(self.started)}.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [str(JOURNEYS), *args],
-                env=self.environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        started = Started(name, process, log_path)
-        self.started.append(started)
-        started.wait_for(ready)
-        return started
-
-    def run(self, *args: str, group: str | None = None) -> str:
-        """Run `journeys ARGS` to its end (in another projection group); its output (exit 0)."""
-        environment = dict(self.environment)
-        if group is not None:
-            environment["JOURNEYS_KAFKA_PROJECTION_GROUP"] = group
-        finished = subprocess.run(
-            [str(JOURNEYS), *args],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=FINISH_TIMEOUT,
-        )
-        assert finished.returncode == 0, finished.stdout + finished.stderr
-        return finished.stdout
-
-    def __enter__(self) -> Processes:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        for started in self.started:
-            if started.process.poll() is None:
-                started.process.kill()
-                started.process.wait()
 
 
 @contextmanager
