@@ -153,8 +153,6 @@ def process_environment(settings: Settings, **extra: str) -> dict[str, str]:
         {key: value for key, value in store_environment(settings).items() if value is not None}
     )
     environment["COLUMNS"] = "200"
-    # Consumer groups (workers, `journeys consume`) form in about a second rather than three.
-    environment["JOURNEYS_KAFKA_SESSION_TIMEOUT_MS"] = "2000"
     environment.update(extra)
     return environment
 

@@ -178,11 +178,15 @@ def end_offsets(broker: Broker, topic: str) -> dict[int, int]:
     return ends
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = DONE_TIMEOUT) -> None:
-    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+def wait_until(
+    condition: Callable[[], bool], what: str | Callable[[], str], timeout: float = DONE_TIMEOUT
+) -> None:
+    """Poll `condition` until it holds; fail naming `what` (or what it returns) after `timeout`."""
     give_up = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < give_up, f"not within {timeout:g} s: {what}"
+        if time.monotonic() >= give_up:
+            described = what() if callable(what) else what
+            raise AssertionError(f"not within {timeout:g} s: {described}")
         time.sleep(0.05)
 
 

@@ -180,7 +180,12 @@ def test_projection_workers_killed_repeatedly_under_load_build_the_views_a_rebui
         relay.stop()
         ends = end_offsets(kafka_broker, events_topic)
         wait_until(
-            all_applied(tracking, events_topic, ends), "every partition applied", FINISH_TIMEOUT
+            all_applied(tracking, events_topic, ends),
+            lambda: (
+                f"every partition applied: {tracking.marks(events_topic)} of {ends}\n"
+                + "\n".join(f"--- {w.name}:\n{w.output()[-3000:]}" for w in workers)
+            ),
+            FINISH_TIMEOUT,
         )
         for worker in workers:
             worker.stop()
