@@ -112,6 +112,13 @@ class PrivateBroker:
         finally:
             producer.close(timeout=5)
 
+    def deaths_by_place(self) -> dict[str, bytes]:
+        """Each record on the death-notification topic, by partition@offset (for diagnosis)."""
+        return {
+            f"{record.partition}@{record.offset}": record.value[:40]
+            for record in read_topic(self.bootstrap_servers, self.topics.deaths)
+        }
+
     def dead_letters(self) -> list[bytes]:
         """The values on the dead-letter topic now."""
         return [
@@ -144,15 +151,20 @@ class Worker:
     def wait_for(
         self,
         condition: Callable[[], bool],
-        what: str,
+        what: str | Callable[[], str],
         give_up: float = GIVE_UP,
         interval: float = 0.02,
     ) -> None:
-        """Poll until the condition holds; fail if the worker exits or the time runs out."""
+        """Poll until the condition holds; fail if the worker exits or the time runs out.
+
+        `what` names the condition, or returns a description of the state it waits on.
+        """
         deadline = time.monotonic() + give_up
         while not condition():
             assert self.process.poll() is None, f"the consumer exited:\n{self.output()}"
-            assert time.monotonic() < deadline, f"{what}: not in {give_up:g} s\n{self.output()}"
+            if time.monotonic() >= deadline:
+                described = what() if callable(what) else what
+                raise AssertionError(f"{described}: not in {give_up:g} s\n{self.output()}")
             time.sleep(interval)
 
     def last_tally(self) -> tuple[int, int, int, int]:
@@ -287,7 +299,12 @@ def test_junk_arriving_after_a_broker_restart_is_dead_lettered_and_the_consumer_
         lambda: deaths_notified(journeys) == 2, "applied behind the junk", give_up=JUNK_GIVE_UP
     )
     worker.wait_for(
-        lambda: private_broker.dead_letters() == [junk.value], "dead-lettered", interval=0.5
+        lambda: private_broker.dead_letters() == [junk.value],
+        lambda: (
+            f"dead-lettered (dead letters {private_broker.dead_letters()}; the deaths topic "
+            f"by partition@offset: {private_broker.deaths_by_place()})"
+        ),
+        interval=0.5,
     )
     applied, duplicates, dead_lettered, lag = worker.stop()
     assert (applied, dead_lettered, lag) == (2, 1, 0)
