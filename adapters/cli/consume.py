@@ -33,7 +33,7 @@ def consume(
     # Only this command needs the Kafka client.
     from kafka.errors import KafkaError
 
-    from adapters.kafka.consumer import InboundConsumer, Tally, build_consumer, group_timing
+    from adapters.kafka.consumer import InboundConsumer, Tally, build_consumer
 
     settings = Settings()
 
@@ -50,7 +50,7 @@ def consume(
                 settings.kafka_inbound_group,
                 handlers_for(system),
                 settings.kafka_dead_letters_topic,
-                **group_timing(settings.kafka_session_timeout_ms),
+                session_timeout_ms=settings.kafka_session_timeout_ms,
             )
         except KafkaError as error:
             console().print(

@@ -47,7 +47,7 @@ DEFAULT_SESSION_TIMEOUT_MS = 6000
 MAX_POLL_RECORDS = 100
 
 
-def group_timing(session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS) -> dict[str, int]:
+def group_timing(session_timeout_ms: int) -> dict[str, int]:
     """A consumer group's timing: a stuck member is noticed quickly, and a group forms fast.
 
     A group forms in about half the session timeout (the broker waits that long for more
@@ -157,6 +157,8 @@ class InboundConsumer(GroupMember[Tally]):
         group_id: str,
         handlers: Mapping[str, Handle],
         dead_letters: DeadLetters,
+        *,
+        session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS,
         **consumer_settings: Any,
     ) -> None:
         self.handlers = dict(handlers)
@@ -172,7 +174,7 @@ class InboundConsumer(GroupMember[Tally]):
             # The inbound topics belong to the sending systems: asking for one must not make it
             # (with the broker's default partition count) on a broker that has lost or lacks it.
             "allow_auto_create_topics": False,
-            **group_timing(),
+            **group_timing(session_timeout_ms),
         }
         settings.update(consumer_settings)
         self._consumer = KafkaConsumer(**settings)
@@ -240,13 +242,20 @@ def build_consumer(
     group_id: str,
     handlers: Mapping[str, Handle],
     dead_letter_topic: str,
+    *,
+    session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS,
     **consumer_settings: Any,
 ) -> InboundConsumer:
     """A consumer of the handlers' topics with its dead-letter producer."""
     dead_letters = DeadLetters(bootstrap_servers, dead_letter_topic)
     try:
         return InboundConsumer(
-            bootstrap_servers, group_id, handlers, dead_letters, **consumer_settings
+            bootstrap_servers,
+            group_id,
+            handlers,
+            dead_letters,
+            session_timeout_ms=session_timeout_ms,
+            **consumer_settings,
         )
     except BaseException:
         dead_letters.close()

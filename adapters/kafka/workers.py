@@ -37,7 +37,7 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from adapters.bootstrap import Journeys
-from adapters.kafka.consumer import group_timing
+from adapters.kafka.consumer import DEFAULT_SESSION_TIMEOUT_MS, group_timing
 from adapters.kafka.group_member import GroupMember
 from adapters.kafka.tracking import DEFAULT_PROJECTION_SET, PartitionMark, PartitionTracking
 from adapters.views.sql import SqlViewBatch, SqlViewStore
@@ -105,6 +105,7 @@ class ProjectionWorker(GroupMember[WorkerTally]):
         *,
         projection_set: str = DEFAULT_PROJECTION_SET,
         max_poll_records: int = MAX_POLL_RECORDS,
+        session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS,
         **consumer_settings: Any,
     ) -> None:
         self.log = log
@@ -122,7 +123,7 @@ class ProjectionWorker(GroupMember[WorkerTally]):
             "enable_auto_commit": False,
             "auto_offset_reset": "earliest",
             "max_poll_records": max_poll_records,
-            **group_timing(),
+            **group_timing(session_timeout_ms),
         }
         settings.update(consumer_settings)
         self._consumer = KafkaConsumer(**settings)
@@ -263,5 +264,6 @@ def build_worker(
         bootstrap_servers or settings.kafka_bootstrap_servers,
         topic or settings.kafka_events_topic,
         group_id or settings.kafka_projection_group,
-        **{**group_timing(settings.kafka_session_timeout_ms), **consumer_settings},
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        **consumer_settings,
     )

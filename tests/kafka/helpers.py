@@ -13,7 +13,6 @@ from kafka import KafkaConsumer, TopicPartition
 
 from adapters.bootstrap import Journeys
 from adapters.demo.population import Population
-from adapters.kafka.consumer import group_timing
 from adapters.kafka.envelope import EventEnvelope
 from adapters.kafka.tracking import PartitionTracking
 from domain.aggregate import JourneyAggregate
@@ -27,8 +26,7 @@ from tests.projections.helpers import ViewDump, dump_views, fresh_view_store, re
 
 DONE_TIMEOUT = 40.0
 QUICK_SESSION_TIMEOUT_MS = 2000
-QUICK_GROUP = group_timing(QUICK_SESSION_TIMEOUT_MS)
-"""The group timing of the tests' consumers: a group forms in about a second, not three."""
+"""The session timeout of the tests' own consumers: a group forms in about a second, not three."""
 
 # A customer whose personal data turns up in free text, letters and an appointment too.
 PLAIN_NAME = "Zebedee Quinton-Marsh"

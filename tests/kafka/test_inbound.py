@@ -43,7 +43,7 @@ from services.settings import Settings
 from tests.conftest import JOURNEYS
 from tests.integration.helpers import new_nino, start_claim
 from tests.kafka.conftest import Broker
-from tests.kafka.helpers import QUICK_GROUP, read_topic, relay_environment
+from tests.kafka.helpers import QUICK_SESSION_TIMEOUT_MS, read_topic, relay_environment
 
 pytestmark = pytest.mark.kafka
 
@@ -107,7 +107,11 @@ def consumer_for(
     if wrap is not None:
         handlers = {topic: wrap(handle) for topic, handle in handlers.items()}
     return build_consumer(
-        broker.bootstrap_servers, topics.group, handlers, topics.dead_letters, **QUICK_GROUP
+        broker.bootstrap_servers,
+        topics.group,
+        handlers,
+        topics.dead_letters,
+        session_timeout_ms=QUICK_SESSION_TIMEOUT_MS,
     )
 
 
@@ -390,7 +394,7 @@ def test_a_dead_letter_the_broker_does_not_acknowledge_leaves_its_offset_uncommi
         topics.group,
         {topics.deaths: handler.death_notification},
         Unacknowledged(kafka_broker.bootstrap_servers, topics.dead_letters),
-        **QUICK_GROUP,
+        session_timeout_ms=QUICK_SESSION_TIMEOUT_MS,
     )
     with pytest.raises(DeadLetterFailed):
         drain(consumer)

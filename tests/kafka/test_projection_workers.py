@@ -25,7 +25,7 @@ from tests.conftest import JOURNEYS
 from tests.kafka.conftest import Broker
 from tests.kafka.helpers import (
     DONE_TIMEOUT,
-    QUICK_GROUP,
+    QUICK_SESSION_TIMEOUT_MS,
     all_applied,
     end_offsets,
     populate,
@@ -82,7 +82,8 @@ def worker(
         broker.bootstrap_servers,
         topic,
         group,
-        **{**QUICK_GROUP, **extra},
+        session_timeout_ms=QUICK_SESSION_TIMEOUT_MS,
+        **extra,
     )
 
 
