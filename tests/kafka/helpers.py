@@ -177,7 +177,10 @@ def end_offsets(broker: Broker, topic: str) -> dict[int, int]:
 
 
 def wait_until(
-    condition: Callable[[], bool], what: str | Callable[[], str], timeout: float = DONE_TIMEOUT
+    condition: Callable[[], bool],
+    what: str | Callable[[], str],
+    timeout: float = DONE_TIMEOUT,
+    interval: float = 0.05,
 ) -> None:
     """Poll `condition` until it holds; fail naming `what` (or what it returns) after `timeout`."""
     give_up = time.monotonic() + timeout
@@ -185,7 +188,7 @@ def wait_until(
         if time.monotonic() >= give_up:
             described = what() if callable(what) else what
             raise AssertionError(f"not within {timeout:g} s: {described}")
-        time.sleep(0.05)
+        time.sleep(interval)
 
 
 def all_applied(

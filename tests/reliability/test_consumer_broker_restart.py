@@ -25,7 +25,7 @@ from services.log import read_log
 from services.settings import Settings
 from tests.conftest import JOURNEYS
 from tests.kafka.conftest import LOOPBACK, Broker, create_topic, free_port, stop_process, tansu_on
-from tests.kafka.helpers import read_topic
+from tests.kafka.helpers import read_topic, wait_until
 from tests.kafka.test_inbound import (
     DIED,
     Topics,
@@ -159,13 +159,15 @@ class Worker:
 
         `what` names the condition, or returns a description of the state it waits on.
         """
-        deadline = time.monotonic() + give_up
-        while not condition():
+
+        def alive_and_holds() -> bool:
             assert self.process.poll() is None, f"the consumer exited:\n{self.output()}"
-            if time.monotonic() >= deadline:
-                described = what() if callable(what) else what
-                raise AssertionError(f"{described}: not in {give_up:g} s\n{self.output()}")
-            time.sleep(interval)
+            return condition()
+
+        def described() -> str:
+            return f"{what() if callable(what) else what}\n{self.output()}"
+
+        wait_until(alive_and_holds, described, give_up, interval)
 
     def last_tally(self) -> tuple[int, int, int, int]:
         """Applied, duplicates, dead-lettered and lag, as last printed."""
