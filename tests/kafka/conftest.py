@@ -9,6 +9,7 @@ instead.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import socket
@@ -22,10 +23,14 @@ from pathlib import Path
 
 import pytest
 from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 20.0
 TOPIC_PARTITIONS = 3
+# What Tansu gives a topic it makes unasked: it does so on any client's metadata request, even
+# a consumer's that sets allow_auto_create_topics=False.
+TANSU_AUTO_CREATED_PARTITIONS = 4
 
 
 @dataclass(frozen=True)
@@ -154,10 +159,28 @@ def tansu_on(port: int, log_path: Path) -> subprocess.Popen[bytes]:
     return process
 
 
-def create_topic(bootstrap_servers: str, name: str) -> None:
-    """Create a topic with the tests' partition count."""
+def create_topic(bootstrap_servers: str, name: str, partitions: int = TOPIC_PARTITIONS) -> None:
+    """Create a topic with the tests' partition count (or the one given)."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
-        admin.create_topics([NewTopic(name, num_partitions=TOPIC_PARTITIONS, replication_factor=1)])
+        admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
     finally:
         admin.close()
+
+
+def create_restartable_topic(bootstrap_servers: str, name: str) -> None:
+    """Create a topic on a broker that a test restarts empty, and again after each restart.
+
+    A client's metadata request may make the topic on the new broker first, with the broker's
+    own partition count, so the topic always has that count: it comes back as it was whoever
+    wins. With another count a key's partition would change, and a consumer that kept its
+    place on a partition across the restart would skip the records below that place.
+    """
+    with contextlib.suppress(TopicAlreadyExistsError):
+        create_topic(bootstrap_servers, name, TANSU_AUTO_CREATED_PARTITIONS)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    try:
+        (topic,) = admin.describe_topics([name])
+    finally:
+        admin.close()
+    assert len(topic["partitions"]) == TANSU_AUTO_CREATED_PARTITIONS, topic

@@ -17,7 +17,7 @@ from tests.conftest import JOURNEYS
 from tests.kafka.conftest import (
     LOOPBACK,
     Broker,
-    create_topic,
+    create_restartable_topic,
     free_port,
     stop_process,
     tansu_on,
@@ -34,7 +34,7 @@ def test_a_following_relay_resumes_on_a_restarted_broker_without_a_gap_after_its
     broker_log = tmp_path / "tansu.log"
     broker = Broker(f"{LOOPBACK}:{port}", tansu_on(port, broker_log), broker_log)
     topic = "journeys.events.broker-faults"
-    create_topic(broker.bootstrap_servers, topic)
+    create_restartable_topic(broker.bootstrap_servers, topic)
     populate(journeys, customers=3, seed=1)
     environment = relay_environment(settings, broker, topic)
     name = tracking_name(topic)
@@ -66,7 +66,7 @@ def test_a_following_relay_resumes_on_a_restarted_broker_without_a_gap_after_its
             # Memory storage loses the topic with the broker, so the new one is given it again.
             restarted = tansu_on(port, broker_log)
             back = time.monotonic()
-            create_topic(broker.bootstrap_servers, topic)
+            create_restartable_topic(broker.bootstrap_servers, topic)
             last = journeys.projections.log.last_position()
             give_up = time.monotonic() + 20
             while journeys.views.position(name) < last:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import signal
 import subprocess
@@ -17,14 +16,20 @@ from uuid import UUID
 import pytest
 from eventsourcing.utils import get_topic
 from kafka import KafkaProducer
-from kafka.errors import TopicAlreadyExistsError
 
 from adapters.bootstrap import Journeys
 from domain.customer import Customer
 from services.log import read_log
 from services.settings import Settings
 from tests.conftest import JOURNEYS
-from tests.kafka.conftest import LOOPBACK, Broker, create_topic, free_port, stop_process, tansu_on
+from tests.kafka.conftest import (
+    LOOPBACK,
+    Broker,
+    create_restartable_topic,
+    free_port,
+    stop_process,
+    tansu_on,
+)
 from tests.kafka.helpers import read_topic, wait_until
 from tests.kafka.test_inbound import (
     DIED,
@@ -87,9 +92,8 @@ class PrivateBroker:
     def create_topics(self) -> None:
         """The inbound and dead-letter topics (again, after a restart: memory storage)."""
         for name in (self.topics.deaths, self.topics.sr1s, self.topics.dead_letters):
-            # The consumer's own metadata requests may have created it on the new broker first.
-            with contextlib.suppress(TopicAlreadyExistsError):
-                create_topic(self.bootstrap_servers, name)
+            # The consumer's metadata requests may make them on the new broker first.
+            create_restartable_topic(self.bootstrap_servers, name)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no goodbye to its clients."""
