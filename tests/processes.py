@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
@@ -28,10 +29,15 @@ class Started:
         """Everything it has printed so far."""
         return self.log_path.read_text()
 
-    def wait_for(self, text: str) -> None:
-        """Wait until it has printed `text` (it must not die meanwhile)."""
+    def wait_for(self, text: str | re.Pattern[str]) -> None:
+        """Wait until it has printed `text` or a match of it (it must not die meanwhile)."""
         give_up = time.monotonic() + START_TIMEOUT
-        while text not in self.output():
+
+        def printed() -> bool:
+            output = self.output()
+            return text in output if isinstance(text, str) else text.search(output) is not None
+
+        while not printed():
             assert self.process.poll() is None, f"{self.name} died:\n{self.output()}"
             assert time.monotonic() < give_up, f"{self.name} did not print {text!r}"
             time.sleep(0.05)

@@ -59,6 +59,7 @@ RELAY_BATCH = 10
 RELAY = ("Relaying to", "relay", "--follow", "--interval", "0.05", "--batch-size", str(RELAY_BATCH))
 PROJECT = ("Following the events topic", "project", "--from-kafka", "--follow")
 DEADLINES = ("Firing deadlines every", "deadlines", "run", "--follow", "--interval", "0.05")
+FIRED_SOME = re.compile(r"Deadlines due by \S+: [1-9]\d* fired")
 
 APPLIED = re.compile(r"Applied (\d+) events \((\d+) records, (\d+) duplicates skipped\)")
 STOPPED = re.compile(r"Stopped: (\d+) events applied, (\d+) duplicates skipped")
@@ -292,8 +293,12 @@ def test_a_deadline_worker_killed_repeatedly_under_load_fires_every_due_deadline
             add_young_person(writer)
         # More due deadlines keep arriving, so each restarted worker has a backlog to fire.
         with steady_load(lambda _: add_young_person(writer), 0.02) as finish:
-            for _ in range(KILLS):
+            for kill in range(KILLS):
                 worker = processes.start("deadlines", *DEADLINES)
+                if kill == 0:
+                    # At least one kill after the worker has fired (on a busy machine its first
+                    # run can outlast every random delay below: it did once, at 4x the load).
+                    worker.wait_for(FIRED_SOME)
                 time.sleep(delays.uniform(0.2, 1.5))  # mid-run, or between runs, varied
                 worker.kill()
                 fired_at_kills.append(sum(deadline_facts(writer, today).fired.values()))
