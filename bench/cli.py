@@ -1,4 +1,4 @@
-"""The benchmark command line: `python -m bench [--quick] [--only NAME]` or `journeys bench`."""
+"""The benchmark command line: `journeys-bench [--quick] [--only NAME]` or `python -m bench`."""
 
 from __future__ import annotations
 
@@ -78,5 +78,5 @@ def bench(
 
 
 def main() -> None:
-    """Entry point of `python -m bench`."""
+    """Entry point of `journeys-bench` and `python -m bench`."""
     typer.run(bench)

@@ -29,7 +29,6 @@ from adapters.cli.relay import relay
 from adapters.cli.terminal import console
 from adapters.cli.uprating import uprate
 from adapters.demo.population import DemoStats, Population
-from bench.cli import bench
 from domain.aggregate import acting_as
 from domain.claim import ClaimStatus, DisputeStage
 from domain.customer import Customer
@@ -65,7 +64,6 @@ app.command()(uprate)
 app.command()(relay)
 app.command()(consume)
 app.command()(project)
-app.command()(bench)
 app.command()(erase)
 
 
