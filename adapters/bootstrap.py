@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
+from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
@@ -26,6 +27,7 @@ from adapters.uprating.sqlite import SQLiteAwardIndex
 from adapters.views.postgres import PostgresViewStore
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
+from domain.values import Actor
 from projections.case_items import CaseItemProjection
 from projections.deadlines import DeadlineProjection
 from projections.disclosures import DisclosureProjection
@@ -38,6 +40,7 @@ from projections.timeline import TimelineProjection
 from projections.transitions import TransitionProjection
 from projections.worklists import WorklistProjection
 from services.audit import DecisionLedger
+from services.base import Recorded
 from services.clock import Clock, SystemClock
 from services.deadlines import DeadlineScheduler
 from services.journeys import JourneysApplication
@@ -159,6 +162,14 @@ class Journeys:
     uprating: AnnualUprating
     deadlines: DeadlineScheduler
     outbox: OutboxDispatcher
+
+    def erase_personal_data(
+        self, customer_id: UUID, reason: str, by: Actor | None = None
+    ) -> Recorded:
+        """Erase the customer (their key destroyed), then withdraw their uncollected letters."""
+        recorded = self.application.erase_personal_data(customer_id, reason, by)
+        self.outbox.gateway.withdraw(customer_id)
+        return recorded
 
     def close(self) -> None:
         """Stop following the log and release database connections."""

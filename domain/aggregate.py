@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -67,6 +68,12 @@ def acting_actor() -> Actor:
 
 class JourneyAggregate(Aggregate):
     """An aggregate whose events carry their recorded time from the recording clock."""
+
+    @property
+    def data_subject(self) -> UUID | None:
+        """The customer whose personal data its events carry (a journey's customer)."""
+        customer_id = getattr(self, "customer_id", None)
+        return customer_id if isinstance(customer_id, UUID) else None
 
     class Event(Aggregate.Event):
         """An event of a Journeys aggregate; `timestamp` is when it was recorded."""

@@ -320,9 +320,13 @@ class Claim(JourneyAggregate):
         if not self.status.is_open:
             raise ClaimNotOpen(f"cannot {action}: the claim is {self.status.value}")
 
-    def _require_not_before(self, when: date, earliest: date | None, what: str) -> None:
+    def _require_not_before(
+        self, when: date, earliest: date | None, what: str, field: str | None = None
+    ) -> None:
         if earliest is not None and when < earliest:
-            raise InvalidClaimDate(f"{what} {when.isoformat()} is before {earliest.isoformat()}")
+            raise InvalidClaimDate(
+                f"{what} {when.isoformat()} is before {earliest.isoformat()}", field=field
+            )
 
     # -- the Special Rules fast-track ------------------------------------------------------
 
@@ -364,7 +368,7 @@ class Claim(JourneyAggregate):
                 "cannot decide a Special Rules award: the claim is not fast-tracked"
             )
         self._require_open("decide the claim")
-        self._require_not_before(decided_on, self.claim_date, "decided_on")
+        self._require_not_before(decided_on, self.claim_date, "decided_on", field="decided_on")
         if self.benefit is BenefitType.PIP:
             pip = SPECIAL_RULES_PIP_AWARD.decide(
                 PipAwardFacts(
@@ -534,8 +538,10 @@ class Claim(JourneyAggregate):
                 f"a dispute of the decision is under way ({self.dispute.value}): decide it there"
             )
         if not reason.strip():
-            raise MissingDescription("reason: say what the good reason is")
-        self._require_not_before(accepted_on, self.decision_notified_on, "accepted_on")
+            raise MissingDescription("reason: say what the good reason is", field="reason")
+        self._require_not_before(
+            accepted_on, self.decision_notified_on, "accepted_on", field="accepted_on"
+        )
         judgement = DECISION_MAKER_JUDGEMENT.decide(
             Judgement(
                 question="Is there a good reason the PIP2 questionnaire was not returned?",
@@ -670,7 +676,9 @@ class Claim(JourneyAggregate):
             if starts_on is None:
                 raise MissingAwardStart("starts_on: an award needs the day it starts")
             if ends_on is None:
-                raise InvalidAwardPeriod("ends_on: a PIP award needs the day it ends")
+                raise InvalidAwardPeriod(
+                    "ends_on: a PIP award needs the day it ends", field="ends_on"
+                )
             self._check_award_period(starts_on, ends_on)
         award = Award(
             entitled=entitled,

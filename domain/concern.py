@@ -8,12 +8,14 @@ only: nothing about them reaches the customer.
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate, acting_actor
 from domain.errors import ConcernClosed, ConcernSubjectUnclear
+from domain.obligations import STAFF_ID
 from domain.safeguarding_checks import due_not_before, named_owner, not_before, required_text
 from domain.values import Actor
 
@@ -27,7 +29,7 @@ class Concern(JourneyAggregate):
         customer_id: UUID | None
         policy: str | None
         description: str
-        owner: str
+        owner: Annotated[str, STAFF_ID]
         due_on: date
         raised_by: Actor
         effective_date: date
@@ -48,7 +50,8 @@ class Concern(JourneyAggregate):
         if (customer_id is None) == (not policy_text):
             raise ConcernSubjectUnclear(
                 "policy: a concern is about one customer or one policy or procedure, "
-                "not both or neither"
+                "not both or neither",
+                field="policy",
             )
         return cls(
             customer_id=customer_id,
@@ -96,8 +99,8 @@ class Concern(JourneyAggregate):
         """Someone else owns the concern from now on."""
 
         effective_date: date
-        owner: str
-        previous_owner: str
+        owner: Annotated[str, STAFF_ID]
+        previous_owner: Annotated[str, STAFF_ID]
         reason: str
 
     def reassign(self, owner: str, reason: str, reassigned_on: date) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
+from domain.obligations import CODE
 from domain.values import ContactChannel, ContactPreferences, EventRef, ValueObject
 
 # Contacts a fact implies get an id derived from that fact, so the same fact can never
@@ -44,11 +46,11 @@ class OutboundMessage(ValueObject):
 
     contact_id: UUID
     channel: ContactChannel
-    template_id: str = Field(min_length=1)
+    template_id: Annotated[str, CODE] = Field(min_length=1)
     subject: str = Field(min_length=1)
     body: str = Field(min_length=1)
     about: EventRef | None = Field(
         default=None, description="the recorded fact the message tells of (None: a caseworker's)"
     )
     large_print: bool = False
-    language: str = "en"
+    language: Annotated[str, CODE] = "en"

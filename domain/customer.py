@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -27,6 +27,7 @@ from domain.errors import (
     SupportMarkerNotFound,
 )
 from domain.identity import customer_id_for, normalise_nino
+from domain.obligations import SYSTEM_WORDING, Personal
 from domain.personal_data import ERASED
 from domain.values import Appointee, BenefitType, ContactPreferences, SupportMarker, SupportNeed
 
@@ -34,12 +35,19 @@ from domain.values import Appointee, BenefitType, ContactPreferences, SupportMar
 class Customer(JourneyAggregate):
     """A person the department serves, identified by their National Insurance number."""
 
+    @property
+    def data_subject(self) -> UUID:
+        """The customer themself."""
+        return self.id
+
     class Registered(JourneyAggregate.Created):
         """The department first recorded the customer."""
 
         nino: str
         name: str
-        date_of_birth: date | None  # None once the customer's personal data is erased
+        date_of_birth: Annotated[
+            date | None, Personal
+        ]  # None once the customer's personal data is erased
         contact_preferences: ContactPreferences
 
     @staticmethod
@@ -99,7 +107,9 @@ class Customer(JourneyAggregate):
     def known_date_of_birth(self) -> date:
         """The date of birth a rule needs; refused once the personal data was erased."""
         if self.date_of_birth is None:
-            raise PersonalDataWasErased("date_of_birth: the customer's personal data was erased")
+            raise PersonalDataWasErased(
+                "date_of_birth: the customer's personal data was erased", field="date_of_birth"
+            )
         return self.date_of_birth
 
     @property
@@ -286,7 +296,7 @@ class Customer(JourneyAggregate):
 
         effective_date: date
         message: OutboundMessage
-        reason: str
+        reason: Annotated[str, SYSTEM_WORDING]  # why the outbox held it back
 
     def queue_contact(self, message: OutboundMessage, today: date) -> bool:
         """Queue a message; after a death it is refused with the refusal recorded (False)."""
@@ -361,7 +371,7 @@ class Customer(JourneyAggregate):
     def place_legal_hold(self, reason: str, today: date) -> None:
         """Keep the customer's records from erasure until the hold is lifted."""
         if not reason.strip():
-            raise MissingDescription("reason: a legal hold needs a reason")
+            raise MissingDescription("reason: a legal hold needs a reason", field="reason")
         if self.legal_hold is not None:
             raise LegalHoldAlreadyPlaced(f"a legal hold is already in force: {self.legal_hold}")
         self._legal_hold_placed(effective_date=today, reason=reason.strip())
@@ -369,7 +379,7 @@ class Customer(JourneyAggregate):
     def lift_legal_hold(self, reason: str, today: date) -> None:
         """Lift the legal hold."""
         if not reason.strip():
-            raise MissingDescription("reason: lifting a legal hold needs a reason")
+            raise MissingDescription("reason: lifting a legal hold needs a reason", field="reason")
         if self.legal_hold is None:
             raise NoLegalHold("the customer's records are under no legal hold")
         self._legal_hold_lifted(effective_date=today, reason=reason.strip())
@@ -377,7 +387,7 @@ class Customer(JourneyAggregate):
     def erase_personal_data(self, reason: str, today: date) -> None:
         """Record the erasure; refused under a legal hold and when already erased."""
         if not reason.strip():
-            raise MissingDescription("reason: an erasure needs a reason")
+            raise MissingDescription("reason: an erasure needs a reason", field="reason")
         if self.personal_data_erased:
             raise PersonalDataAlreadyErased("the customer's personal data is already erased")
         if self.legal_hold is not None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import uuid
 from abc import abstractmethod
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate
 from domain.errors import DeadlineNotDue
+from domain.obligations import CODE, SYSTEM_WORDING
 from domain.values import ValueObject
 
 
@@ -26,9 +28,9 @@ class Deadline(ValueObject):
     """An action that happens on or after a date unless it is cancelled first."""
 
     deadline_id: UUID
-    action: str
+    action: Annotated[str, CODE]
     fires_on: date
-    description: str
+    description: Annotated[str, SYSTEM_WORDING]
 
 
 def deadline_id_for(aggregate_id: UUID, action: str, version: int) -> UUID:
@@ -69,7 +71,7 @@ class WithDeadlines(JourneyAggregate):
 
         effective_date: date
         deadline_id: UUID
-        reason: str
+        reason: Annotated[str, SYSTEM_WORDING]
 
     def _cancel_deadlines(self, actions: set[str], reason: str, today: date) -> None:
         """Cancel every pending deadline with one of the actions."""
@@ -88,7 +90,7 @@ class WithDeadlines(JourneyAggregate):
 
         effective_date: date
         deadline_id: UUID
-        action: str
+        action: Annotated[str, CODE]
         fires_on: date
 
     def fire_deadline(self, deadline_id: UUID, today: date) -> bool:

@@ -139,7 +139,9 @@ class HardshipInForce(ValueObject):
 
 def _positive(amount_pence: int, field: str) -> int:
     if amount_pence <= 0:
-        raise InvalidDebtAmount(f"{field}: {amount_pence} is not a positive amount of pence")
+        raise InvalidDebtAmount(
+            f"{field}: {amount_pence} is not a positive amount of pence", field=field
+        )
     return amount_pence
 
 
@@ -210,15 +212,20 @@ class Debt(JourneyAggregate):
     ) -> Debt:
         """Record an overpayment (recovery is planned next, in the same save)."""
         if amount_pence <= 0:
-            raise InvalidDebt(f"amount_pence: {amount_pence} is not a positive amount")
+            raise InvalidDebt(
+                f"amount_pence: {amount_pence} is not a positive amount", field="amount_pence"
+            )
         if period_to < period_from:
             raise InvalidDebt(
-                f"period_to {period_to.isoformat()} is before period_from {period_from.isoformat()}"
+                f"period_to {period_to.isoformat()} is before period_from "
+                f"{period_from.isoformat()}",
+                field="period_to",
             )
         if period_from > identified_on:
             raise InvalidDebt(
                 f"period_from {period_from.isoformat()} is after the day the overpayment was "
-                f"identified ({identified_on.isoformat()})"
+                f"identified ({identified_on.isoformat()})",
+                field="period_from",
             )
         debt: Debt = cls._create(
             cls.OverpaymentIdentified,
@@ -247,10 +254,13 @@ class Debt(JourneyAggregate):
     ) -> Debt:
         """Record an advance; repayment starts a month after it (later when deferred)."""
         if amount_pence <= 0:
-            raise InvalidDebt(f"amount_pence: {amount_pence} is not a positive amount")
+            raise InvalidDebt(
+                f"amount_pence: {amount_pence} is not a positive amount", field="amount_pence"
+            )
         if not 0 <= deferral_months <= MAX_DEFERRAL_MONTHS:
             raise InvalidDebt(
-                f"deferral_months: {deferral_months} is not between 0 and {MAX_DEFERRAL_MONTHS}"
+                f"deferral_months: {deferral_months} is not between 0 and {MAX_DEFERRAL_MONTHS}",
+                field="deferral_months",
             )
         debt: Debt = cls._create(
             cls.AdvanceTaken,
@@ -595,7 +605,8 @@ class Debt(JourneyAggregate):
         self._refuse_recovery("attach earnings", RecoveryMethod.EARNINGS_ATTACHMENT)
         if net_pay_pence < 0 or other_attachments_pence < 0:
             raise InvalidDebtAmount(
-                "net_pay_pence and other_attachments_pence cannot be negative amounts"
+                "net_pay_pence and other_attachments_pence cannot be negative amounts",
+                field="net_pay_pence" if net_pay_pence < 0 else "other_attachments_pence",
             )
         if pay_date in self.pay_dates_attached:
             raise DeductionAlreadyTaken(
@@ -990,7 +1001,9 @@ def plan_period_deductions(
 ) -> PeriodDeductions:
     """One `debt.deduction_cap` decision for all the customer's debts that ask in a period."""
     if last_resort_pence < 0:
-        raise InvalidDebtAmount(f"last_resort_pence: {last_resort_pence} cannot be negative")
+        raise InvalidDebtAmount(
+            f"last_resort_pence: {last_resort_pence} cannot be negative", field="last_resort_pence"
+        )
     asking = [debt for debt in debts if debt.recovers_by_deduction_on(period_start)]
     requests: list[DeductionRequest] = []
     asked: list[tuple[Debt, int, Decision | None]] = []
@@ -1117,7 +1130,9 @@ def what_if(
     by_id = {debt.id: debt for debt in debts if debt.open}
     target = by_id.get(proposal.debt_id)
     if target is None:
-        raise InvalidDebt(f"debt_id: {proposal.debt_id} is not an open debt of the customer")
+        raise InvalidDebt(
+            f"debt_id: {proposal.debt_id} is not an open debt of the customer", field="debt_id"
+        )
     projections = []
     for debt in by_id.values():
         rate = expected_per_period_pence(debt)

@@ -8,12 +8,14 @@ never contend with the commands on the customer's record, and nothing ever chang
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate
 from domain.errors import DomainError
+from domain.obligations import CODE, NotPersonal
 
 PURPOSE_MAX_LENGTH = 200
 """A purpose is a short statement ("phone call from customer"), not a case note."""
@@ -24,6 +26,8 @@ PURPOSE_MIN_LENGTH = 3
 class PurposeNotStated(DomainError):
     """A member of staff must say why they read a customer's data, in a few words."""
 
+    field = None
+
 
 class ReaderRole(Enum):
     """The staff roles whose reads of customer data are disclosures."""
@@ -32,13 +36,19 @@ class ReaderRole(Enum):
     AUDITOR = "auditor"
 
 
+STAFF_PURPOSE = NotPersonal(
+    "a read's stated purpose: staff are told to keep personal data out of it", published=False
+)
+
+
 def stated_purpose(purpose: str | None) -> str:
     """The purpose trimmed; PurposeNotStated when it is missing, too short or too long."""
     text = " ".join((purpose or "").split())
     if not PURPOSE_MIN_LENGTH <= len(text) <= PURPOSE_MAX_LENGTH:
         raise PurposeNotStated(
             f"purpose: state why you read this customer's data in {PURPOSE_MIN_LENGTH} to "
-            f"{PURPOSE_MAX_LENGTH} characters"
+            f"{PURPOSE_MAX_LENGTH} characters",
+            field="purpose",
         )
     return text
 
@@ -55,11 +65,13 @@ class Disclosure(JourneyAggregate):
         """
 
         customer: UUID | None
-        subject: str
+        subject: Annotated[str, CODE]  # the customer's id, or the list that was read
         role: ReaderRole
-        purpose: str
-        resource: str
-        path: str
+        # Staff are told not to put personal data here; it is the audit of a read, kept after
+        # an erasure, so it is not sealed, and it is not shown to other systems either.
+        purpose: Annotated[str, STAFF_PURPOSE]
+        resource: Annotated[str, CODE]
+        path: Annotated[str, CODE]
 
     @classmethod
     def record(
@@ -74,7 +86,9 @@ class Disclosure(JourneyAggregate):
     ) -> Disclosure:
         """Record one read (a random id: no two reads share an aggregate)."""
         if not subject.strip():
-            raise PurposeNotStated("subject: a disclosure must name who read the data")
+            raise PurposeNotStated(
+                "subject: a disclosure must name who read the data", field="subject"
+            )
         return cls(
             customer=customer,
             subject=subject,

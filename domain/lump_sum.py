@@ -68,15 +68,20 @@ class LumpSum(JourneyAggregate):
         """Propose the payment; it is released at once unless the rule holds it."""
         _refuse_if_deceased(customer.date_of_death, "propose a lump sum")
         if amount_pence <= 0:
-            raise InvalidLumpSum(f"amount_pence: {amount_pence} is not a positive amount")
+            raise InvalidLumpSum(
+                f"amount_pence: {amount_pence} is not a positive amount", field="amount_pence"
+            )
         if period_to < period_from:
             raise InvalidLumpSum(
-                f"period_to {period_to.isoformat()} is before period_from {period_from.isoformat()}"
+                f"period_to {period_to.isoformat()} is before period_from "
+                f"{period_from.isoformat()}",
+                field="period_to",
             )
         if period_to > proposed_on:
             raise InvalidLumpSum(
                 f"period_to {period_to.isoformat()} is after the day the arrears are proposed "
-                f"({proposed_on.isoformat()}): arrears are for a period already past"
+                f"({proposed_on.isoformat()}): arrears are for a period already past",
+                field="period_to",
             )
         decided = SAFEGUARDING_LUMP_SUM_HOLD.decide(
             LumpSumFacts(

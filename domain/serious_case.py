@@ -7,6 +7,7 @@ outcome; the referral closes only when every recommendation is completed.
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -18,6 +19,7 @@ from domain.errors import (
     RecommendationsOutstanding,
     SeriousCaseClosed,
 )
+from domain.obligations import STAFF_ID
 from domain.safeguarding_checks import due_not_before, named_owner, not_before, required_text
 from domain.values import Actor, ValueObject
 
@@ -27,7 +29,7 @@ class Recommendation(ValueObject):
 
     number: int
     text: str
-    owner: str
+    owner: Annotated[str, STAFF_ID]
     due_on: date
     made_on: date
     outcome: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -21,6 +22,7 @@ from domain.errors import (
     PlanStepOutOfOrder,
     StatementDetailsMissing,
 )
+from domain.obligations import STAFF_ID
 from domain.safeguarding_checks import named_owner, not_before, required_text
 from domain.values import Actor, ValueObject
 
@@ -57,7 +59,7 @@ class StepRecord(ValueObject):
     """One step as done: by whom, on what day, with a note (and details when gathering)."""
 
     step: PlanStep
-    done_by: str
+    done_by: Annotated[str, STAFF_ID]
     done_on: date
     note: str
     details: StatementDetails | None = None

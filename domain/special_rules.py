@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -26,6 +27,7 @@ from domain.errors import (
     SpecialRulesCaseClosed,
     Sr1SignerNotAccepted,
 )
+from domain.obligations import SYSTEM_WORDING
 from domain.rules.special_rules import (
     SPECIAL_RULES_CLEARANCE_TARGET,
     SPECIAL_RULES_DEBT_RECOVERY,
@@ -172,7 +174,8 @@ class SpecialRulesCase(WithDeadlines):
         if evidence.signed_on > received_on:
             raise InvalidClaimDate(
                 f"signed_on {evidence.signed_on.isoformat()} is after the SR1 arrived "
-                f"({received_on.isoformat()})"
+                f"({received_on.isoformat()})",
+                field="signed_on",
             )
         accepted = SPECIAL_RULES_DEFINITION.version_in_force(received_on).parameters
         if evidence.signer_role not in accepted.accepted_signers:
@@ -371,7 +374,7 @@ class SpecialRulesCase(WithDeadlines):
         """The case closed: the customer died."""
 
         effective_date: date
-        reason: str
+        reason: Annotated[str, SYSTEM_WORDING]  # e.g. death notified
 
     def close_on_death(self, date_of_death: date, today: date) -> None:
         """Close the case and cancel its deadlines (nothing more is sent or reminded)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -31,6 +31,7 @@ from domain.errors import (
     NotAChildDlaRecipient,
     TransitionOver,
 )
+from domain.obligations import SYSTEM_WORDING, Personal
 from domain.periods import age_on, birthday
 from domain.rules.dla_child import (
     DLA_CHILD_AGE_REVIEWS,
@@ -150,7 +151,7 @@ class DlaToPipTransition(WithDeadlines):
 
         customer_id: UUID
         effective_date: date
-        date_of_birth: date
+        date_of_birth: Annotated[date, Personal]
         dla: ChildDlaAward
         region: Region
         had_dla_appointee: bool
@@ -411,7 +412,8 @@ class DlaToPipTransition(WithDeadlines):
         self._require_before_invitation("record a hospital admission")
         if self.hospital_admitted_on is not None and self.hospital_discharged_on is None:
             raise InvalidHospitalDates(
-                f"admitted_on: already in hospital since {self.hospital_admitted_on.isoformat()}"
+                f"admitted_on: already in hospital since {self.hospital_admitted_on.isoformat()}",
+                field="admitted_on",
             )
         self._hospital_admission_recorded(effective_date=admitted_on)
 
@@ -431,11 +433,14 @@ class DlaToPipTransition(WithDeadlines):
         self._require_before_invitation("record a hospital discharge")
         admitted = self.hospital_admitted_on
         if admitted is None or self.hospital_discharged_on is not None:
-            raise InvalidHospitalDates("discharged_on: there is no hospital stay to end")
+            raise InvalidHospitalDates(
+                "discharged_on: there is no hospital stay to end", field="discharged_on"
+            )
         if discharged_on < admitted:
             raise InvalidHospitalDates(
                 f"discharged_on {discharged_on.isoformat()} is before the admission "
-                f"({admitted.isoformat()})"
+                f"({admitted.isoformat()})",
+                field="discharged_on",
             )
         self._hospital_discharge_recorded(effective_date=discharged_on)
         if self.stage is TransitionStage.INVITATION_DEFERRED:
@@ -478,7 +483,8 @@ class DlaToPipTransition(WithDeadlines):
         if claimant_role is ClaimantRole.APPOINTEE and self.new_appointee_on is None:
             raise AppointeeNotCarriedOver(
                 "claimant_role: the DLA appointee does not carry over to PIP; appoint an "
-                "appointee for PIP before they claim for the young person"
+                "appointee for PIP before they claim for the young person",
+                field="claimant_role",
             )
         if self.invited_on is not None and claim_date < self.invited_on:
             raise ClaimBeforeInvitation(
@@ -868,7 +874,8 @@ class DlaToPipTransition(WithDeadlines):
         if appointed_on < self.sixteenth_birthday:
             raise AppointeeNotCarriedOver(
                 f"effective_date {appointed_on.isoformat()} is before the 16th birthday "
-                f"({self.sixteenth_birthday.isoformat()}): an appointment before 16 is a DLA one"
+                f"({self.sixteenth_birthday.isoformat()}): an appointment before 16 is a DLA one",
+                field="effective_date",
             )
         self._new_appointee_appointed(effective_date=appointed_on)
 
@@ -886,7 +893,7 @@ class DlaToPipTransition(WithDeadlines):
         """Record that no PIP appointee is needed, with the reason."""
         self._require_ongoing("record that no appointee is needed")
         if not reason.strip():
-            raise MissingDescription("reason: say why no appointee is needed")
+            raise MissingDescription("reason: say why no appointee is needed", field="reason")
         self._appointee_not_needed(effective_date=effective, reason=reason.strip())
 
     @event(AppointeeNotNeeded)
@@ -918,7 +925,7 @@ class DlaToPipTransition(WithDeadlines):
             due = ", ".join(str(a) for a in sorted(self.reviews_due)) or "none"
             raise NoAgeReviewDue(f"age: no review at age {age} is due (due: {due})")
         if not outcome.strip():
-            raise MissingDescription("outcome: say what the review found")
+            raise MissingDescription("outcome: say what the review found", field="outcome")
         self._age_review_completed(effective_date=completed_on, age=age, outcome=outcome.strip())
 
     @event(AgeReviewCompleted)
@@ -931,7 +938,7 @@ class DlaToPipTransition(WithDeadlines):
         """The journey stopped: the young person died."""
 
         effective_date: date
-        reason: str
+        reason: Annotated[str, SYSTEM_WORDING]  # e.g. death notified
 
     def close_on_death(self, date_of_death: date, today: date) -> None:
         """Stop the journey: no more letters or steps."""

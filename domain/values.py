@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
+
+from domain.obligations import CODE
 
 
 class ValueObject(BaseModel):
@@ -101,7 +104,7 @@ class ContactPreferences(ValueObject):
 
     channel: ContactChannel = ContactChannel.LETTER
     large_print: bool = False
-    language: str = "en"
+    language: Annotated[str, CODE] = "en"
 
 
 class SupportMarker(ValueObject):

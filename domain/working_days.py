@@ -22,6 +22,8 @@ GOV_UK_BANK_HOLIDAYS = "https://www.gov.uk/bank-holidays"
 class OutsideBankHolidayTable(DomainError):
     """A working-day count reached a year the bank holiday table does not cover."""
 
+    field = None
+
 
 class BankHolidayTable(ValueObject):
     """England and Wales bank holidays for a range of years, as published on a date."""

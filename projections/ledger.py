@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 from domain.customer import Customer
-from domain.decisions import decisions_in
-from domain.personal_data import ERASED, PERSONAL_DECISION_INPUTS
+from domain.decisions import Decision, decisions_in
+from domain.personal_data import erased_copy, personal_paths
 from projections.model import LedgerEntry
 from projections.projection import (
     LoggedEvent,
@@ -27,7 +28,7 @@ class DecisionLedgerProjection(Projection):
     tables = ("view_ledger", "view_ledger_outcome")
 
     def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
-        """Add a row for each decision an event records."""
+        """Add a row for each decision an event records (and how it reads once erased)."""
         entries = []
         erasable = []
         prefetch_owners(events, batch)
@@ -38,34 +39,34 @@ class DecisionLedgerProjection(Projection):
                 continue
             if isinstance(event, Customer.PersonalDataErased):
                 batch.erase_ledger(customer_id)
-            for index, decision in enumerate(decisions_in(event)):
-                entries.append(
-                    LedgerEntry(
-                        position=logged.position,
-                        index=index,
-                        rule_id=decision.rule_id,
-                        rule_version=decision.rule_version,
-                        outcome=decision.effective_outcome,
-                        inputs=decision.inputs,
-                        reasons=tuple(decision.reasons),
-                        made_by=actor_label(decision.made_by),
-                        automated=decision.automated,
-                        customer_id=customer_id,
-                        aggregate_id=event.originator_id,
-                        event_type=event_kind(event),
-                        decided_on=effective_date_of(event),
-                        recorded_at=event.timestamp,
-                    )
-                )
-                erased = _erased_inputs(entries[-1].inputs)
-                if erased != entries[-1].inputs:
-                    erasable.append(entries[-1].model_copy(update={"inputs": erased}))
+            recorded = list(decisions_in(event))
+            # The same rows from the event as it reads once erased: what a rebuild then gives.
+            erased = list(decisions_in(erased_copy(event))) if personal_paths(event) else recorded
+            for index, (decision, erased_decision) in enumerate(zip(recorded, erased, strict=True)):
+                entry = _entry(logged, index, decision, customer_id)
+                entries.append(entry)
+                erased_entry = _entry(logged, index, erased_decision, customer_id)
+                if erased_entry != entry:
+                    erasable.append(erased_entry)
         batch.add_ledger_entries(entries)
         batch.add_erasable_ledger_entries(erasable)
 
 
-def _erased_inputs(inputs: dict[str, object]) -> dict[str, object]:
-    """A decision's inputs as they read once the customer's personal data is erased."""
-    if not PERSONAL_DECISION_INPUTS.intersection(inputs):
-        return inputs
-    return {k: ERASED if k in PERSONAL_DECISION_INPUTS else v for k, v in inputs.items()}
+def _entry(logged: LoggedEvent, index: int, decision: Decision, customer_id: UUID) -> LedgerEntry:
+    event = logged.event
+    return LedgerEntry(
+        position=logged.position,
+        index=index,
+        rule_id=decision.rule_id,
+        rule_version=decision.rule_version,
+        outcome=decision.effective_outcome,
+        inputs=decision.inputs,
+        reasons=tuple(decision.reasons),
+        made_by=actor_label(decision.made_by),
+        automated=decision.automated,
+        customer_id=customer_id,
+        aggregate_id=event.originator_id,
+        event_type=event_kind(event),
+        decided_on=effective_date_of(event),
+        recorded_at=event.timestamp,
+    )

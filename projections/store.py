@@ -138,6 +138,18 @@ class ViewBatch(ABC):
         """Make the customer's ledger rows read as erased (their erasable forms)."""
 
     @abstractmethod
+    def erasable_case_item(self, item_id: UUID) -> CaseItem | None:
+        """How an item reads once its customer's data is erased (None: as it reads now)."""
+
+    @abstractmethod
+    def put_erasable_case_item(self, item: CaseItem) -> None:
+        """Store how an item put in this batch reads once its customer's data is erased."""
+
+    @abstractmethod
+    def erase_case_items(self, customer_id: UUID) -> None:
+        """Make the customer's case items read as erased (their erasable forms)."""
+
+    @abstractmethod
     def customer_case_items(self, customer_id: UUID, kind: CaseItemKind) -> list[CaseItem]:
         """A customer's case items of one kind, as this batch last put them, else as stored."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -14,6 +14,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     RecordConflictError,
+    Recording,
     StoredEvent,
 )
 
@@ -24,6 +25,7 @@ from domain.customer import Customer
 from domain.debt import Debt
 from domain.errors import DomainError
 from domain.lump_sum import LumpSum
+from domain.personal_data import storing_for
 from domain.serious_case import SeriousCaseReferral
 from domain.six_point_plan import SixPointPlan
 from domain.special_rules import SpecialRulesCase
@@ -108,6 +110,12 @@ class JourneysBase(Application[UUID]):
             else None
         )
         super().__init__(env=env)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save, naming whose personal data each aggregate's events carry."""
+        subjects = {o.id: o.data_subject for o in objs if isinstance(o, JourneyAggregate)}
+        with storing_for(subjects):
+            return super().save(*objs, **kwargs)
 
     def _insert(self, stored_events: Sequence[StoredEvent]) -> Sequence[int] | None:
         return self.recorder.insert_events(stored_events)
@@ -201,8 +209,10 @@ class JourneysBase(Application[UUID]):
         pending = [(aggregate.id, aggregate.collect_events()) for aggregate in changed]
         if not any(events for _, events in pending):
             return NOTHING_STORED
+        subjects = {aggregate.id: aggregate.data_subject for aggregate in changed}
         try:
-            recordings = self.events.put([event for _, events in pending for event in events])
+            with storing_for(subjects):
+                recordings = self.events.put([event for _, events in pending for event in events])
         except RecordConflictError:
             for aggregate_id, _ in pending:
                 if self.recent is not None:
@@ -275,7 +285,8 @@ class JourneysBase(Application[UUID]):
         for field_name, value in dates.items():
             if value is not None and value > today:
                 raise DateInFuture(
-                    f"{field_name} {value.isoformat()} is after today ({today.isoformat()})"
+                    f"{field_name} {value.isoformat()} is after today ({today.isoformat()})",
+                    field=field_name,
                 )
 
     def _change_claim(self, claim_id: UUID, change: Callable[[Claim], None]) -> Recorded:

@@ -14,3 +14,7 @@ class ContactGateway(ABC):
     @abstractmethod
     def deliver(self, customer_id: UUID, message: OutboundMessage) -> None:
         """Pass one message on; delivering the same contact id again changes nothing."""
+
+    @abstractmethod
+    def withdraw(self, customer_id: UUID) -> int:
+        """Take back the customer's messages not yet collected (an erasure); how many."""

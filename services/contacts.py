@@ -32,9 +32,9 @@ class ContactUseCases(JourneysBase):
     ) -> Recorded:
         """Queue a caseworker's message (refused and recorded if the customer has died)."""
         if not subject.strip():
-            raise MissingDescription("subject: a message needs a subject")
+            raise MissingDescription("subject: a message needs a subject", field="subject")
         if not body.strip():
-            raise MissingDescription("body: a message needs some text")
+            raise MissingDescription("body: a message needs some text", field="body")
         contact_id = uuid.uuid4()
         today = self.clock.today()
 

@@ -18,6 +18,8 @@ from services.personal_data import CustomerKeys
 class PersonalDataNotSealed(DomainError):
     """This event store keeps no per-customer keys, so there is no key to destroy."""
 
+    field = None
+
 
 class PersonalDataUseCases(JourneysBase):
     """Place and lift legal holds; erase a customer's personal data by destroying their key."""

@@ -10,6 +10,8 @@ from domain.errors import DomainError
 class NotFound(DomainError):
     """No customer or claim exists with that reference."""
 
+    field = None
+
 
 class CustomerNotFound(NotFound):
     """No customer is registered with that National Insurance number or id."""
@@ -26,13 +28,19 @@ class TransitionNotFound(NotFound):
 class TransitionAlreadyStarted(DomainError):
     """The customer's DLA to PIP transition has already started."""
 
+    field = None
+
 
 class DateInFuture(DomainError):
     """A date of something that has happened is after today."""
 
+    field = None
+
 
 class CustomerAlreadyRegistered(DomainError):
     """A customer with that National Insurance number is already registered."""
+
+    field = "nino"
 
 
 class ConcurrentUpdate(Exception):

@@ -1,7 +1,7 @@
 """Personal data at rest: sealed under a key per customer; erasure destroys the key.
 
 Where domain events become stored events, the ``SealingMapper`` replaces each personal field
-(``domain.personal_data.SEALED``, and a decision's date of birth) with a sealed value::
+(as the events declare them: ``domain.personal_data``) with a sealed value::
 
     {"sealed": base64(nonce + AES-GCM ciphertext), "customer": "<uuid>", "field": "<path>"}
 
@@ -49,12 +49,11 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.errors import LegalHoldInForce
 from domain.personal_data import (
-    ERASED,
-    PERSONAL_DECISION_INPUTS,
+    concerns_nobody,
     data_subject,
     erased_value,
+    may_be_sealed,
     personal_paths,
-    sealed_paths,
 )
 
 _NONCE_BYTES = 12
@@ -309,13 +308,6 @@ def _associated(originator_id: object, topic: str, path: str, customer: UUID) ->
     return f"{UUID(str(originator_id))}\x1f{topic}\x1f{path}\x1f{customer}".encode()
 
 
-def _path_allowed(event_class: type[Any], path: str) -> bool:
-    if path in sealed_paths(event_class):
-        return True
-    parts = path.split(".")
-    return len(parts) == 3 and parts[1] == "inputs" and parts[2] in PERSONAL_DECISION_INPUTS
-
-
 class SealingMapper(Mapper[UUID]):
     """Seals personal fields on the way into the store and opens them on the way out."""
 
@@ -336,6 +328,8 @@ class SealingMapper(Mapper[UUID]):
         if not paths:
             return super().to_stored_event(domain_event)
         customer = data_subject(domain_event)
+        if customer is None and concerns_nobody(domain_event):
+            return super().to_stored_event(domain_event)  # nobody's key to seal it under
         if customer is None:
             raise UnknownDataSubject(
                 f"{type(domain_event).__qualname__} carries personal data but names no customer"
@@ -405,10 +399,10 @@ class SealingMapper(Mapper[UUID]):
 
         def opener(sealed: dict[str, Any]) -> Any:
             path = str(sealed["field"])
-            if not _path_allowed(event_class, path):
+            if not may_be_sealed(event_class, path):
                 raise SealedValueRejected(f"{path!r} is not a sealed field of {event_class}")
             customer = UUID(str(sealed["customer"]))
-            erased = erased_value(path) if "." not in path else ERASED
+            erased = erased_value(event_class, path)
             if sealed["sealed"] is None:
                 return erased
             key = self.keys.key_for_opening(customer)

@@ -26,7 +26,7 @@ def erase(
         raise typer.BadParameter(f"not a UUID: {customer_id!r}", param_hint="CUSTOMER_ID") from None
     with build(Settings()) as system, acting_as(Actor.caseworker(by)):
         try:
-            recorded = system.application.erase_personal_data(customer, reason)
+            recorded = system.erase_personal_data(customer, reason)
         except DomainError as error:
             console().print(f"[red]Refused[/red] ({type(error).__name__}): {error}")
             raise typer.Exit(code=2) from None

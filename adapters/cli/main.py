@@ -203,7 +203,7 @@ def _show_erasure(system: Journeys, samples: set[str]) -> None:
     if chosen is None:
         return
     with acting_as(Actor.caseworker("demo-erasure")):
-        application.erase_personal_data(chosen.id, "the customer asked for erasure (demo)")
+        system.erase_personal_data(chosen.id, "the customer asked for erasure (demo)")
     after = application.customer(chosen.id)
     born = after.date_of_birth.isoformat() if after.date_of_birth else ERASED
     console().print(

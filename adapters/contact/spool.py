@@ -40,6 +40,19 @@ class SpoolGateway(ContactGateway):
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def withdraw(self, customer_id: UUID) -> int:
+        """Delete the customer's files still in the spool: they quote personal data."""
+        withdrawn = 0
+        for path in sorted(self.directory.glob("*.json")):
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                continue  # collected meanwhile
+            if document.get("customer_id") == str(customer_id):
+                path.unlink(missing_ok=True)
+                withdrawn += 1
+        return withdrawn
+
     def delivered(self) -> list[dict[str, object]]:
         """Every message in the spool (for operators and tests), oldest file name first."""
         return [

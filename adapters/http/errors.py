@@ -27,18 +27,6 @@ def _problem(status_code: int, error: Exception, field: str | None = None) -> JS
     )
 
 
-def _field_named_in(message: str) -> str | None:
-    """The field a refusal starts with: 'claim_date 2027-01-01 is ...' or 'age: no review ...'."""
-    first = message.split(" ", 1)[0]
-    # 'field: ...' names a field even when it is one word; a bare first word only counts
-    # when it has an underscore (plain words like 'cannot' or 'name' start sentences).
-    named = first.endswith(":")
-    word = first.removesuffix(":")
-    if not (word.replace("_", "").isalpha() and word.islower()):
-        return None
-    return word if named or "_" in word else None
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """404 unknown records, 409 conflicts, 422 refused commands, 503 a lost database connection."""
 
@@ -99,4 +87,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def refused(_: Request, error: DomainError) -> JSONResponse:
-        return _problem(UNPROCESSABLE, error, _field_named_in(str(error)))
+        # The field is the error's own data (its class's, or the raising site's), never
+        # read out of the message: wording can change without changing the API.
+        return _problem(UNPROCESSABLE, error, error.field)

@@ -16,7 +16,7 @@ Each Kafka record on the events topic (default ``journeys.events``) is one logge
   ``log_position``      the event's position in the Journeys log (increasing, unique)
   ``effective_date``    when the fact took effect (YYYY-MM-DD), or null
   ``recorded_at``       when Journeys recorded it (UTC)
-  ``payload``           the event's other fields as JSON, redacted (see ``REDACTIONS``)
+  ``payload``           the event's other fields as JSON, redacted (see ``review_of``)
   ``redacted``          the payload paths whose values were replaced by ``"[redacted]"``
 
 - headers: ``event_id``, ``event_type``, ``envelope_version``, ``correlation_id``,
@@ -24,16 +24,16 @@ Each Kafka record on the events topic (default ``journeys.events``) is one logge
 
 No plaintext personal data leaves in a payload: names, NINOs, dates of birth, references
 that identify a person, and every free text a person typed are replaced by ``"[redacted]"``.
-The table says so field by field for every event type; on top of it, any text field the
-table does not name as a code is redacted too, so a field added later leaks nothing before
-it is reviewed.
+What each event type's fields are is declared beside the event (``domain.personal_data``):
+a text field is redacted unless declared a code or system wording, so a field added later
+leaks nothing. On top of that, the names in ``PERSONAL_FIELDS`` are redacted at any depth.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -46,7 +46,13 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.aggregate import JourneyAggregate
 from domain.decisions import Decision, Override
-from domain.values import Actor, ActorKind, EventRef
+from domain.personal_data import (
+    DECISION_FREE_TEXT_INPUTS,
+    PEOPLE_NAMED_ACTORS,
+    fields_review,
+)
+from domain.personal_data import quotes_free_text as quotes_person_s_words
+from domain.values import Actor, EventRef
 
 log = logging.getLogger(__name__)
 
@@ -136,153 +142,15 @@ PERSONAL_FIELDS = frozenset(
 )
 """Redacted wherever they appear, at any depth, in any event (decision inputs included)."""
 
-DECISION_FREE_TEXT_INPUTS = frozenset({"reason", "good_reason", "good_reason_for_lateness"})
-"""Decision inputs a person typed. Redacted; the decision's reasons, which quote them, too."""
-
 DECISION_TEXT_KEPT = frozenset({"question", "answer", "item_id", "nino_digits", "basis"})
 """Text inputs and outcomes of rules reviewed as codes or system wording (a test checks that
 every rule's text fields are here or redacted; two NINO digits pick a pay day)."""
 
-_PEOPLE_ACTORS = frozenset({ActorKind.APPOINTEE, ActorKind.THIRD_PARTY})
-"""Actors whose identifier may be a person's name (staff ids and customer ids are kept)."""
 
-# Every event type, by the qualified name of its class, as reviewed. An event type missing
-# here still publishes (with every text field redacted) and is logged; a test fails for it.
-_MESSAGE_TEXT = ("message.subject", "message.body")  # letters quote names and addresses
-_MESSAGE_CODES = ("message.template_id", "message.language")
-
-REDACTIONS: Mapping[str, FieldReview] = {
-    # -- the customer -------------------------------------------------------------------------
-    "Customer.Registered": review(
-        redact=("nino", "name", "date_of_birth"), keep=("contact_preferences.language",)
-    ),
-    "Customer.ContactPreferencesChanged": review(keep=("preferences.language",)),
-    "Customer.AppointeeAppointed": review(redact=("appointee.name", "appointee.relationship")),
-    "Customer.AppointeeEnded": review(redact=("reason",)),
-    "Customer.CircumstancesChanged": review(redact=("description",)),
-    "Customer.ClaimOpened": NOTHING_PERSONAL,
-    "Customer.SupportMarkerAdded": review(redact=("marker.details",)),
-    "Customer.SupportMarkerRemoved": NOTHING_PERSONAL,
-    "Customer.DeathNotified": review(redact=("reference",)),  # the registration's reference
-    "Customer.ContactQueued": review(redact=_MESSAGE_TEXT, keep=_MESSAGE_CODES),
-    "Customer.ContactRefused": review(redact=_MESSAGE_TEXT, keep=(*_MESSAGE_CODES, "reason")),
-    "Customer.ContactSent": NOTHING_PERSONAL,
-    "Customer.DebtOpened": NOTHING_PERSONAL,
-    # Staff's words on why a hold or an erasure was made: they may name people or cases.
-    "Customer.LegalHoldPlaced": review(redact=("reason",)),
-    "Customer.LegalHoldLifted": review(redact=("reason",)),
-    "Customer.PersonalDataErased": review(redact=("reason",)),
-    # -- claims -------------------------------------------------------------------------------
-    "Claim.Started": NOTHING_PERSONAL,
-    "Claim.QuestionnaireIssued": NOTHING_PERSONAL,
-    "Claim.QuestionnaireReturned": NOTHING_PERSONAL,
-    "Claim.GoodReasonAccepted": NOTHING_PERSONAL,
-    "Claim.AssessmentRecorded": NOTHING_PERSONAL,
-    "Claim.AwardDecided": NOTHING_PERSONAL,
-    "Claim.AwardUprated": NOTHING_PERSONAL,
-    # Disallowance reasons quote a good reason or date a birthday: the decision keeps its own.
-    "Claim.Disallowed": review(redact=("reasons[]",)),
-    "Claim.FastTracked": NOTHING_PERSONAL,
-    "Claim.PaymentsStopped": NOTHING_PERSONAL,  # the date of death stops payments elsewhere
-    "Claim.Withdrawn": review(redact=("reason",)),
-    "Claim.ReconsiderationRequested": review(redact=("grounds",)),
-    "Claim.ReconsiderationDecided": NOTHING_PERSONAL,
-    "Claim.StatementOfReasonsRequested": NOTHING_PERSONAL,
-    "Claim.AppealLodged": NOTHING_PERSONAL,
-    "Claim.RevisedDuringAppeal": NOTHING_PERSONAL,
-    "Claim.AppealDecided": NOTHING_PERSONAL,
-    # -- deadlines (every journey that sets them) ------------------------------------------------
-    "WithDeadlines.DeadlineSet": review(keep=("deadline.action", "deadline.description")),
-    "WithDeadlines.DeadlineCancelled": review(keep=("reason",)),  # system wording
-    "WithDeadlines.DeadlineFired": review(keep=("action",)),
-    # -- DLA to PIP at 16 ------------------------------------------------------------------------
-    "DlaToPipTransition.Started": review(redact=("date_of_birth",)),
-    "DlaToPipTransition.Pre16LetterSent": NOTHING_PERSONAL,
-    "DlaToPipTransition.InvitationIssued": NOTHING_PERSONAL,
-    "DlaToPipTransition.InvitationDeferred": NOTHING_PERSONAL,
-    "DlaToPipTransition.SecondNoticeSent": NOTHING_PERSONAL,
-    "DlaToPipTransition.PipClaimed": NOTHING_PERSONAL,
-    "DlaToPipTransition.PipClaimWithdrawn": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaSuspended": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaRestarted": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaTerminated": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaEndDecided": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaEnded": NOTHING_PERSONAL,
-    "DlaToPipTransition.DlaReinstated": NOTHING_PERSONAL,
-    "DlaToPipTransition.HospitalAdmissionRecorded": NOTHING_PERSONAL,
-    "DlaToPipTransition.HospitalDischargeRecorded": NOTHING_PERSONAL,
-    "DlaToPipTransition.NewAppointeeAppointed": NOTHING_PERSONAL,
-    "DlaToPipTransition.AppointeeNotNeeded": review(redact=("reason",)),
-    "DlaToPipTransition.AgeReviewDue": NOTHING_PERSONAL,
-    "DlaToPipTransition.AgeReviewCompleted": review(redact=("outcome",)),
-    "DlaToPipTransition.Closed": review(keep=("reason",)),  # system wording ("death notified")
-    # -- the Special Rules fast-track ----------------------------------------------------------
-    "SpecialRulesCase.Opened": NOTHING_PERSONAL,
-    "SpecialRulesCase.EvidenceRecorded": review(
-        redact=(
-            "evidence.signer_name",
-            "evidence.death_expected_within_months",
-            "evidence.progressive_disease",
-        )
-    ),
-    "SpecialRulesCase.ClaimConsidered": NOTHING_PERSONAL,
-    "SpecialRulesCase.DebtRecoveryPolicyApplied": NOTHING_PERSONAL,
-    "SpecialRulesCase.ClaimDecided": NOTHING_PERSONAL,
-    "SpecialRulesCase.AwardEndReminderDue": NOTHING_PERSONAL,
-    "SpecialRulesCase.Closed": review(keep=("reason",)),  # system wording ("death notified")
-    # -- safeguarding --------------------------------------------------------------------------
-    "Concern.Raised": review(redact=("description", "policy"), keep=("owner",)),
-    "Concern.OwnerReassigned": review(redact=("reason",), keep=("owner", "previous_owner")),
-    "Concern.OutcomeRecorded": review(redact=("outcome",)),
-    "SixPointPlan.Opened": review(redact=("statement",)),
-    "SixPointPlan.StepRecorded": review(
-        redact=(
-            "record.note",
-            "record.details.what",
-            "record.details.when",
-            "record.details.means",
-        ),
-        keep=("record.done_by",),
-    ),
-    "SixPointPlan.Completed": NOTHING_PERSONAL,
-    "LumpSum.Proposed": NOTHING_PERSONAL,
-    "LumpSum.Released": review(redact=("check_note",)),
-    "SeriousCaseReferral.Referred": review(redact=("reason",)),
-    "SeriousCaseReferral.RecommendationMade": review(
-        redact=("recommendation.text", "recommendation.outcome"), keep=("recommendation.owner",)
-    ),
-    "SeriousCaseReferral.RecommendationCompleted": review(redact=("outcome",)),
-    "SeriousCaseReferral.Closed": review(redact=("summary",)),
-    # -- debts -----------------------------------------------------------------------------------
-    "Debt.OverpaymentIdentified": NOTHING_PERSONAL,
-    "Debt.AdvanceTaken": NOTHING_PERSONAL,
-    "Debt.Notified": NOTHING_PERSONAL,
-    "Debt.RecoveryPlanned": NOTHING_PERSONAL,
-    "Debt.RecoverySuspended": NOTHING_PERSONAL,
-    "Debt.DeductionTaken": NOTHING_PERSONAL,
-    "Debt.Repaid": NOTHING_PERSONAL,
-    "Debt.HardshipRequested": review(redact=("reason",)),
-    "Debt.HardshipDecided": NOTHING_PERSONAL,
-    "Debt.Waived": NOTHING_PERSONAL,
-    "Debt.LeftUnrecovered": NOTHING_PERSONAL,
-    "Debt.TransferredToEstate": review(redact=("reference",)),  # the estate's reference
-    "Debt.Cleared": NOTHING_PERSONAL,
-    # -- disclosures (staff reads of customer data) ------------------------------------------
-    # The purpose is free text a colleague typed (it may quote the customer); the route and
-    # the staff id are codes. The customer is the opaque id every envelope carries.
-    "Disclosure.Recorded": review(
-        redact=("purpose",), keep=("subject", "role", "resource", "path")
-    ),
-}
-
-
-def review_of(event_class: type[Any]) -> FieldReview | None:
-    """The reviewed table entry for an event class (or the class it specialises), if any."""
-    for cls in event_class.__mro__:
-        entry = REDACTIONS.get(cls.__qualname__)
-        if entry is not None:
-            return entry
-    return None
+def review_of(event_class: type[Any]) -> FieldReview:
+    """An event class's payload review, derived from its declarations (domain.personal_data)."""
+    review = fields_review(event_class)
+    return FieldReview(review.redacted, review.published_text)
 
 
 # -- turning an event into a redacted payload --------------------------------------------------
@@ -354,15 +222,12 @@ class _Redactor:
 
     def actor(self, actor: Actor, path: str) -> dict[str, Any]:
         identifier: str = actor.identifier
-        if actor.kind in _PEOPLE_ACTORS and identifier:
+        if actor.kind in PEOPLE_NAMED_ACTORS and identifier:
             identifier = self._redact(_join(path, "identifier"))
         return {"kind": actor.kind.value, "identifier": identifier}
 
     def decision(self, decision: Decision, path: str) -> dict[str, Any]:
-        quotes_free_text = any(
-            isinstance(decision.inputs.get(name), str) and decision.inputs[name].strip()
-            for name in DECISION_FREE_TEXT_INPUTS
-        )
+        quotes_free_text = quotes_person_s_words(decision)
         reasons_path = _join(path, "reasons[]")
         return {
             "rule_id": decision.rule_id,

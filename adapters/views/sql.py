@@ -108,7 +108,8 @@ SCHEMA = (
     # due_key is due_on, or a far date when there is none, so items without one sort last.
     "CREATE TABLE IF NOT EXISTS {p}view_case_item ("
     " item_id TEXT PRIMARY KEY, kind TEXT NOT NULL, customer_id TEXT, is_open INTEGER NOT NULL,"
-    " due_key TEXT NOT NULL, opened_on TEXT NOT NULL, document TEXT NOT NULL)",
+    " due_key TEXT NOT NULL, opened_on TEXT NOT NULL, document TEXT NOT NULL,"
+    " erased_document TEXT)",
     "CREATE INDEX IF NOT EXISTS view_case_item_worklist ON {p}view_case_item"
     " (kind, is_open, due_key, opened_on, item_id)",
     "CREATE INDEX IF NOT EXISTS view_case_item_by_customer ON {p}view_case_item (customer_id)",
@@ -194,6 +195,7 @@ CASE_ITEM_COLUMNS: tuple[Column, ...] = (
     ("due_key", "TEXT"),
     ("opened_on", "TEXT"),
     ("document", "TEXT"),
+    ("erased_document", "TEXT"),
 )
 DISCLOSURE_COLUMNS: tuple[Column, ...] = (
     ("position", "BIGINT"),
@@ -304,12 +306,16 @@ class SqlViewStore(ViewStore):
         with self._transaction(write=True) as cursor:
             for statement in SCHEMA:
                 cursor.execute(statement.format(p=self.prefix))
-            for table in ("view_timeline", "view_ledger"):
+            for table, column in (
+                ("view_timeline", "erased_entry"),
+                ("view_ledger", "erased_entry"),
+                ("view_case_item", "erased_document"),
+            ):
                 # Views made before erasure existed lack the column (rebuild them to fill it).
                 cursor.execute(self.t(f"SELECT * FROM {{p}}{table} LIMIT 0"))
                 names = {column[0] for column in getattr(cursor, "description", None) or ()}
-                if "erased_entry" not in names:
-                    cursor.execute(self.t(f"ALTER TABLE {{p}}{table} ADD COLUMN erased_entry TEXT"))
+                if column not in names:
+                    cursor.execute(self.t(f"ALTER TABLE {{p}}{table} ADD COLUMN {column} TEXT"))
 
     def t(self, statement: str) -> str:
         """Prefix {table} references with the schema."""
@@ -620,6 +626,9 @@ class SqlViewBatch(ViewBatch):
         self._stored_case_items: dict[UUID, CaseItem | None] = {}
         self._disclosures: list[DisclosureEntry] = []
         self._erasable_timeline: dict[int, str] = {}
+        self._erasable_case_items: dict[UUID, CaseItem] = {}
+        self._stored_erasable_case_items: dict[UUID, CaseItem | None] = {}
+        self._erased_case_items: list[UUID] = []
         self._erasable_ledger: dict[tuple[int, int], str] = {}
         self._erased_timelines: list[UUID] = []
         self._erased_ledgers: list[UUID] = []
@@ -757,6 +766,28 @@ class SqlViewBatch(ViewBatch):
         """Buffer an item."""
         self._case_items[item.item_id] = item
 
+    def erasable_case_item(self, item_id: UUID) -> CaseItem | None:
+        """The item's erased form as this batch last put it, else as stored."""
+        if item_id in self._erasable_case_items:
+            return self._erasable_case_items[item_id]
+        if item_id not in self._stored_erasable_case_items:
+            self._cursor.execute(
+                self._store.t("SELECT erased_document FROM {p}view_case_item WHERE item_id = ?"),
+                (str(item_id),),
+            )
+            row = self._cursor.fetchone()
+            stored = CaseItem.model_validate_json(row[0]) if row and row[0] else None
+            self._stored_erasable_case_items[item_id] = stored
+        return self._stored_erasable_case_items[item_id]
+
+    def put_erasable_case_item(self, item: CaseItem) -> None:
+        """Buffer an item's erased form (written with the item)."""
+        self._erasable_case_items[item.item_id] = item
+
+    def erase_case_items(self, customer_id: UUID) -> None:
+        """Buffer an erasure (applied after this batch's rows are written)."""
+        self._erased_case_items.append(customer_id)
+
     def add_erasable_timeline_entries(self, erased: Sequence[TimelineEntry]) -> None:
         """Buffer the erased forms of rows added in this batch."""
         self._erasable_timeline.update((e.position, e.model_dump_json()) for e in erased)
@@ -791,15 +822,17 @@ class SqlViewBatch(ViewBatch):
         return sorted(items.values(), key=lambda item: str(item.item_id))
 
     def _flush_erasures(self) -> None:
-        for table, customers in (
-            ("view_timeline", self._erased_timelines),
-            ("view_ledger", self._erased_ledgers),
+        for table, column, customers in (
+            ("view_timeline", "entry", self._erased_timelines),
+            ("view_ledger", "entry", self._erased_ledgers),
+            ("view_case_item", "document", self._erased_case_items),
         ):
             for customer_id in customers:
                 self._cursor.execute(
                     self._store.t(
-                        f"UPDATE {{p}}{table} SET entry = erased_entry, erased_entry = NULL"
-                        " WHERE customer_id = ? AND erased_entry IS NOT NULL"
+                        f"UPDATE {{p}}{table} SET {column} = erased_{column},"
+                        f" erased_{column} = NULL"
+                        f" WHERE customer_id = ? AND erased_{column} IS NOT NULL"
                     ),
                     (str(customer_id),),
                 )
@@ -996,14 +1029,21 @@ class SqlViewBatch(ViewBatch):
                     item.due_on.isoformat() if item.due_on else NO_DUE_DATE,
                     item.opened_on.isoformat(),
                     item.model_dump_json(),
+                    self._erasable_document(item),
                 )
                 for item in self._case_items.values()
             ],
             "ON CONFLICT (item_id) DO UPDATE SET kind = excluded.kind,"
             " customer_id = excluded.customer_id, is_open = excluded.is_open,"
             " due_key = excluded.due_key, opened_on = excluded.opened_on,"
-            " document = excluded.document",
+            " document = excluded.document, erased_document = excluded.erased_document",
         )
+
+    def _erasable_document(self, item: CaseItem) -> str | None:
+        # None when it would read the same (no erased form is then kept: a later event with
+        # personal data starts one from the item itself).
+        erasable = self._erasable_case_items.get(item.item_id)
+        return erasable.model_dump_json() if erasable and erasable != item else None
 
     def _flush_disclosures(self) -> None:
         if not self._disclosures:

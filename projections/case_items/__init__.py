@@ -3,17 +3,27 @@
 Special Rules cases, outbound contacts (refused ones above all), safeguarding work and debts
 (hardship requests, debts the estate owes) each open, change and close items here; each
 area's module says how its events do that.
+
+An item that holds personal data keeps its erased form beside it, built by the same updaters
+from the events as they read once erased (``erased_copy``); erasing the customer swaps it in,
+so the view reads as a rebuild after the erasure would, whatever the events held.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from domain.aggregate import JourneyAggregate
+from domain.customer import Customer
+from domain.personal_data import erased_copy, personal_paths
 from projections.case_items.contacts import update_contacts
 from projections.case_items.debts import update_debts
 from projections.case_items.safeguarding import update_safeguarding
 from projections.case_items.special_rules import update_special_rules
+from projections.model import CaseItem
 from projections.projection import LoggedEvent, Projection, owner_of, prefetch_owners
 from projections.store import ViewBatch
 
@@ -28,8 +38,33 @@ UPDATERS: tuple[CaseItemUpdater, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class _Erased:
+    position: int
+    event: JourneyAggregate.Event
+
+
+class _ErasedForms:
+    """The batch as the updaters see it while they build items' erased forms."""
+
+    def __init__(self, batch: ViewBatch, holds_personal_data: bool) -> None:
+        self._batch = batch
+        self._holds_personal_data = holds_personal_data
+
+    def case_item(self, item_id: UUID) -> CaseItem | None:
+        # An item without an erased form holds nothing personal: it reads the same erased.
+        return self._batch.erasable_case_item(item_id) or self._batch.case_item(item_id)
+
+    def put_case_item(self, item: CaseItem) -> None:
+        if self._holds_personal_data or self._batch.erasable_case_item(item.item_id):
+            self._batch.put_erasable_case_item(item)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._batch, name)
+
+
 class CaseItemProjection(Projection):
-    """One row per case item, kept current by every area's updater."""
+    """One row per case item, kept current by every area's updater (and its erased form)."""
 
     name = "case_items"
     tables = ("view_case_item",)
@@ -39,5 +74,17 @@ class CaseItemProjection(Projection):
         prefetch_owners(events, batch)
         for logged in events:
             customer_id = owner_of(logged, batch)
+            # The erased forms first: they start from the items as they were before the event.
+            holds_personal_data = bool(personal_paths(logged.event))
+            erased: LoggedEvent = (
+                _Erased(logged.position, erased_copy(logged.event))
+                if holds_personal_data
+                else logged
+            )
+            forms: Any = _ErasedForms(batch, holds_personal_data)
+            for update in UPDATERS:
+                update(erased, customer_id, forms)
             for update in UPDATERS:
                 update(logged, customer_id, batch)
+            if isinstance(logged.event, Customer.PersonalDataErased) and customer_id is not None:
+                batch.erase_case_items(customer_id)

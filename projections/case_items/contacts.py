@@ -11,7 +11,6 @@ from uuid import UUID
 
 from domain.contacts import ContactStatus, OutboundMessage
 from domain.customer import Customer
-from domain.personal_data import ERASED
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
 from projections.store import ViewBatch
@@ -28,16 +27,6 @@ def _title(message: OutboundMessage, status: ContactStatus) -> str:
     if status is ContactStatus.REFUSED:
         return f"Not sent ({channel}): {message.subject}"
     return f"{channel.capitalize()} {status.value}: {message.subject}"
-
-
-def _erased(item: CaseItem) -> CaseItem:
-    """The item as a rebuild gives it once the customer's key is gone (subject and body erased)."""
-    subject = str(item.details.get("subject", ""))
-    title = item.title
-    if subject and title.endswith(subject):
-        title = title[: -len(subject)] + ERASED
-    details = {**item.details, "subject": ERASED, "body": ERASED}
-    return item.model_copy(update={"title": title, "details": details})
 
 
 def update_contacts(logged: LoggedEvent, customer_id: UUID | None, batch: ViewBatch) -> None:
@@ -72,9 +61,6 @@ def update_contacts(logged: LoggedEvent, customer_id: UUID | None, batch: ViewBa
                 }
             )
         )
-    elif isinstance(event, Customer.PersonalDataErased):
-        for item in batch.customer_case_items(event.originator_id, CaseItemKind.CONTACT):
-            batch.put_case_item(_erased(item))
     elif isinstance(event, Customer.ContactRefused):
         current = batch.case_item(event.message.contact_id)
         batch.put_case_item(

@@ -202,6 +202,23 @@ def test_a_refused_command_says_why_in_the_same_shape_as_a_validation_error(
         assert message in detail["msg"], detail
 
 
+def test_a_refusal_names_the_field_its_error_carries_whatever_its_message_starts_with(
+    api: TestClient, tokens: Tokens, journeys: Journeys
+) -> None:
+    registration = {"nino": "AB123456C", "name": "Ada", "date_of_birth": "1985-03-14"}
+    cases: list[tuple[Json, list[str], str]] = [
+        ({**registration, "nino": "QQ123456C"}, ["body", "nino"], "National Insurance number"),
+        ({**registration, "name": "   "}, ["body", "name"], "name must not be blank"),
+    ]
+
+    for body, location, message in cases:
+        with nothing_appended(journeys):
+            refused = api.post("/customers", json=body, headers=tokens.caseworker())
+        [detail] = problem(refused)
+        assert detail["loc"] == location, detail
+        assert detail["msg"].startswith(message), detail
+
+
 def test_assessment_points_outside_the_scale_are_refused_with_the_activity_named(
     api: TestClient, tokens: Tokens, journeys: Journeys, clock: SimulatedClock
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from adapters.bootstrap import Journeys, postgres_conninfo
 from adapters.demo.population import Population
 from adapters.views.postgres import PostgresViewStore
-from adapters.views.sql import SqlViewStore
+from adapters.views.sql import CASE_ITEM_COLUMNS, SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
@@ -70,6 +70,9 @@ _ORDER_BY = {
 
 Row = tuple[Any, ...]
 ViewDump = dict[str, list[Row]]
+
+CASE_ITEM_DOCUMENT = [name for name, _ in CASE_ITEM_COLUMNS].index("document")
+"""Where a dumped view_case_item row holds the item (its erased form follows it)."""
 
 
 def sql_store(store: ViewStore) -> SqlViewStore:

@@ -34,7 +34,12 @@ from projections.model import (
 from projections.self_service_debts import HOW_TO_ASK_FOR_HARDSHIP, HOW_TO_REPAY, ON_HOLD_TEXT
 from services.clock import SimulatedClock
 from tests.integration.helpers import start_claim
-from tests.projections.helpers import dump_views, fresh_view_store, rebuild_everything
+from tests.projections.helpers import (
+    CASE_ITEM_DOCUMENT,
+    dump_views,
+    fresh_view_store,
+    rebuild_everything,
+)
 from tests.scenarios.debt_steps import ALLOWANCE, CASEWORKER, ayo_on_uc
 from tests.scenarios.special_rules_words import revealing_words
 from tests.scenarios.steps import move_to
@@ -461,7 +466,8 @@ def test_debt_views_built_one_event_at_a_time_equal_the_rebuilt_views(
         rebuild_everything(journeys, fresh)
         assert dump_views(fresh) == incremental
     kinds = {
-        CaseItem.model_validate_json(str(row[-1])).kind for row in incremental["view_case_item"]
+        CaseItem.model_validate_json(str(row[CASE_ITEM_DOCUMENT])).kind
+        for row in incremental["view_case_item"]
     }
     assert kinds >= {CaseItemKind.HARDSHIP_REQUEST, CaseItemKind.ESTATE_DEBT}
     page = document(journeys, ayo)

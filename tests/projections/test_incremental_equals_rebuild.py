@@ -24,6 +24,7 @@ from projections.model import CaseItem, CaseItemKind
 from services.clock import SimulatedClock
 from tests.projections.commands import Driver
 from tests.projections.helpers import (
+    CASE_ITEM_DOCUMENT,
     PROJECTIONS,
     ViewDump,
     dump_views,
@@ -283,7 +284,10 @@ def test_an_area_population_builds_the_same_views_and_its_kinds_of_case_item(
     views = assert_views_equal_rebuilt_views(journeys)
     kinds = {str(row[2]) for row in views["view_timeline"]}
     assert kinds >= event_kinds, f"never recorded: {sorted(event_kinds - kinds)}"
-    recorded = {CaseItem.model_validate_json(str(row[-1])).kind for row in views["view_case_item"]}
+    recorded = {
+        CaseItem.model_validate_json(str(row[CASE_ITEM_DOCUMENT])).kind
+        for row in views["view_case_item"]
+    }
     # A safeguarding population has only safeguarding items; a debt one may have contacts too.
     assert recorded >= case_item_kinds
     assert recorded <= case_item_kinds | {CaseItemKind.CONTACT, CaseItemKind.SPECIAL_RULES}

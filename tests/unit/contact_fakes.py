@@ -24,6 +24,13 @@ class FakeGateway(ContactGateway):
             raise OSError("the print house is not answering")
         self.delivered.setdefault(message.contact_id, (customer_id, message))
 
+    def withdraw(self, customer_id: UUID) -> int:
+        """Forget the customer's messages."""
+        mine = [c for c, (customer, _) in self.delivered.items() if customer == customer_id]
+        for contact_id in mine:
+            del self.delivered[contact_id]
+        return len(mine)
+
 
 class CustomersIndex(QueuedContactIndex):
     """Reads queued contacts straight from the named customers' records."""

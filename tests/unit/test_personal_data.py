@@ -15,12 +15,12 @@ import pytest
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
 import domain
-from adapters.kafka.envelope import PERSONAL_FIELDS, REDACTIONS
+from adapters.kafka.envelope import PERSONAL_FIELDS
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.decisions import Decision
 from domain.errors import DecisionInputsErased, LegalHoldInForce, PersonalDataAlreadyErased
-from domain.personal_data import ERASED, SEALED, erased_copy, personal_paths
+from domain.personal_data import ERASED, erased_copy, fields_review, personal_paths, sealed_paths
 from domain.rules import rerun
 from domain.values import (
     Appointee,
@@ -335,12 +335,12 @@ def test_a_decision_whose_birth_date_was_erased_says_so_instead_of_not_reproduci
 
 # -- the inventory ----------------------------------------------------------------------------
 
-# Reviewed: personal data the envelope redacts that is not sealed here, and why.
+# Reviewed: fields named as personal everywhere (PERSONAL_FIELDS: redacted on Kafka) that are
+# not sealed in the store, and why.
 NOT_SEALED = {
-    # The clinician who signed an SR1 is named in their professional role, not the customer's
-    # data; the prognosis is health data kept for the Special Rules decision (issue 9 part 3).
+    # The SR1's prognosis is health data kept for the Special Rules decision (issue 9 part 3):
+    # withheld from other systems, kept for the decision's audit.
     "SpecialRulesCase.EvidenceRecorded": {
-        "evidence.signer_name",
         "evidence.death_expected_within_months",
         "evidence.progressive_disease",
     },
@@ -360,28 +360,48 @@ def _event_classes() -> set[type[Any]]:
     return found
 
 
-def test_every_customer_event_type_is_reviewed_for_personal_data() -> None:
-    customer_events = {
-        cls.__qualname__
-        for cls in _event_classes()
-        if cls.__qualname__.startswith("Customer.")
-        and cls.__qualname__ not in {"Customer.Event", "Customer.Created"}  # bases only
-    }
-    assert customer_events - set(SEALED) == set()
-    assert set(SEALED) - {cls.__qualname__ for cls in _event_classes()} == set()
+def _paths(model: Any, prefix: str = "") -> Iterator[str]:
+    """Every field path of an event class or value object, dotted into value objects."""
+    fields = getattr(model, "model_fields", None) or getattr(model, "__annotations__", {})
+    for name in fields:
+        yield f"{prefix}{name}"
+        annotation = getattr(fields[name], "annotation", None)
+        if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            yield from _paths(annotation, f"{prefix}{name}.")
 
 
-def test_every_name_nino_and_birth_date_the_envelope_redacts_is_sealed() -> None:
-    for event_type, review in REDACTIONS.items():
-        personal = {p for p in review.redact if p.rsplit(".", 1)[-1] in PERSONAL_FIELDS}
-        unsealed = personal - SEALED.get(event_type, frozenset())
-        assert unsealed <= NOT_SEALED.get(event_type, set()), event_type
-
-
-def test_every_sealed_event_type_names_its_customer() -> None:
+def test_every_field_named_as_personal_everywhere_is_sealed_where_an_event_holds_it() -> None:
     for cls in _event_classes():
-        if SEALED.get(cls.__qualname__):
-            annotations = {k for c in cls.__mro__ for k in getattr(c, "__annotations__", {})}
-            assert cls.__qualname__.startswith("Customer.") or "customer_id" in annotations, (
-                cls.__qualname__
-            )
+        hints = {
+            name: hint
+            for base in reversed(cls.__mro__)
+            for name, hint in getattr(base, "__annotations__", {}).items()
+        }
+        review = fields_review(cls)
+        for name in hints:
+            if name in PERSONAL_FIELDS:
+                assert name in review.sealed, (cls.__qualname__, name)
+        for path in review.sealed | review.redacted:
+            assert path.split(".", 1)[0].removesuffix("[]") in hints, (cls.__qualname__, path)
+        for path in NOT_SEALED.get(cls.__qualname__, set()):
+            assert path not in review.sealed, (cls.__qualname__, path)
+
+
+def test_every_journey_whose_events_hold_personal_data_names_its_customer() -> None:
+    for cls in _event_classes():
+        if not sealed_paths(cls) or cls.__qualname__.startswith("Customer."):
+            continue
+        aggregate = next(
+            base for base in cls.__mro__ if issubclass(base, JourneyAggregate.Event)
+        ).__qualname__.split(".")[0]
+        created = [
+            other
+            for other in _event_classes()
+            if other.__qualname__.split(".")[0] == aggregate
+            and issubclass(other, JourneyAggregate.Created)
+            and other.__qualname__ != f"{aggregate}.Created"  # the library's base
+        ]
+        assert created, cls.__qualname__
+        for first in created:
+            annotations = {k for c in first.__mro__ for k in getattr(c, "__annotations__", {})}
+            assert "customer_id" in annotations, (cls.__qualname__, first.__qualname__)

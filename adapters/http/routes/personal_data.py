@@ -67,5 +67,5 @@ def erase_personal_data(
         journeys,
         principal,
         response,
-        lambda: journeys.application.erase_personal_data(customer_id, body.reason),
+        lambda: journeys.erase_personal_data(customer_id, body.reason),
     )
