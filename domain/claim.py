@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -43,6 +43,7 @@ from domain.errors import (
     StatementOfReasonsNotAllowed,
     WrongBenefitForCommand,
 )
+from domain.obligations import RULE_REASONS
 from domain.periods import within_months_of
 from domain.rules.determination import DECISION_MAKER_JUDGEMENT, Judgement
 from domain.rules.disputes import (
@@ -496,7 +497,7 @@ class Claim(JourneyAggregate):
         effective_date: date
         grounds: DisallowanceGrounds
         decision: Decision | None
-        reasons: tuple[str, ...]
+        reasons: Annotated[tuple[str, ...], RULE_REASONS]
 
     @event(Disallowed)
     def _disallowed(

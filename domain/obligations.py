@@ -35,3 +35,8 @@ class NotPersonal:
 STAFF_ID = NotPersonal("a member of staff's id, never a customer's details")
 CODE = NotPersonal("a code from a fixed list (a language, a template, a route)")
 SYSTEM_WORDING = NotPersonal("wording the system writes from a fixed set, never a person's")
+RULE_REASONS = NotPersonal(
+    "a rule's own reasons, kept as its decision keeps them for audit; they may date a birthday,"
+    " so other systems do not see them",
+    published=False,
+)

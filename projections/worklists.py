@@ -90,7 +90,9 @@ class WorklistProjection(Projection):
                 claim,
                 Worklist.RECONSIDERATIONS_DUE,
                 due,
-                f"Mandatory reconsideration asked for: {event.grounds}",
+                # Not the grounds: a customer's words, which an erasure could not reach here
+                # (the claim and its timeline show them while they exist).
+                "Mandatory reconsideration asked for: look at the grounds and decide",
             )
         if isinstance(event, Claim.AppealLodged):
             due = event.effective_date + targets.appeal_response_after_lodging

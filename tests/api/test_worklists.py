@@ -127,7 +127,7 @@ def test_a_pip_claim_moves_from_list_to_list_as_it_progresses_and_leaves_when_de
     [item] = worklist(api, tokens, "reconsiderations_due", asked.position)["items"]
     assert (item["due_on"], item["detail"]) == (
         "2026-04-07",
-        "Mandatory reconsideration asked for: Mobility missed",
+        "Mandatory reconsideration asked for: look at the grounds and decide",
     )
 
     move_to(clock, date(2026, 3, 20))

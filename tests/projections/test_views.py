@@ -624,7 +624,10 @@ def test_worklists_follow_each_claim_and_list_it_by_due_date(
         Worklist.RECONSIDERATIONS_DUE: [(first, date(2026, 2, 23))],  # 28 days on
     }
     (reconsideration,), _ = journeys.views.read_worklist(Worklist.RECONSIDERATIONS_DUE, None, ALL)
-    assert reconsideration.detail == "Mandatory reconsideration asked for: mobility ignored"
+    assert reconsideration.detail == (
+        "Mandatory reconsideration asked for: look at the grounds and decide"
+    )
+    assert "mobility ignored" not in reconsideration.model_dump_json()  # the customer's words
 
     app.decide_reconsideration(
         first,
