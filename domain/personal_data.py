@@ -48,14 +48,12 @@ ERASED = "[erased]"
 """What an erased text field reads as, everywhere (views, timeline, envelopes, demo)."""
 
 
-PERSONAL_DECISION_INPUTS = frozenset(
-    {"date_of_birth", "reason", "good_reason", "good_reason_for_lateness"}
-)
-"""Decision inputs that are personal data (a birth date, a person's words), sealed wherever a
-decision is recorded."""
-
 DECISION_FREE_TEXT_INPUTS = frozenset({"reason", "good_reason", "good_reason_for_lateness"})
 """The decision inputs a person typed: a decision's reasons quote them, so they are sealed too."""
+
+PERSONAL_DECISION_INPUTS = frozenset({"date_of_birth"}) | DECISION_FREE_TEXT_INPUTS
+"""Decision inputs that are personal data (a birth date, a person's words), sealed wherever a
+decision is recorded."""
 
 PEOPLE_NAMED_ACTORS = frozenset({ActorKind.APPOINTEE, ActorKind.THIRD_PARTY})
 """Actors whose identifier may be a person's name (staff ids and customer ids are kept)."""

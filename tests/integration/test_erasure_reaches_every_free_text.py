@@ -24,6 +24,7 @@ from domain.values import (
     SupportMarker,
     SupportNeed,
 )
+from tests.integration.helpers import DECISION_MAKER
 from tests.integration.test_erasure import BORN, NINO, _every_read, _raw_event_states
 from tests.projections.helpers import dump_views, fresh_view_store, rebuild_everything
 
@@ -82,6 +83,26 @@ def _a_customer_given_every_free_text(journeys: Journeys, plant: Plants) -> UUID
         claim_date=today,
     ).id
     app.withdraw_claim(claim_id, today, plant("withdraw_claim.reason"))
+    decided_id = app.start_claim(
+        customer_id=customer_id,
+        benefit=BenefitType.UC,
+        channel=ClaimChannel.PHONE,
+        claimant_role=ClaimantRole.CUSTOMER,
+        claim_date=today,
+    ).id
+    app.decide_entitlement(
+        decided_id,
+        decided_on=today,
+        entitled=False,
+        reason=plant("decide_entitlement.reason"),
+        decision_maker=DECISION_MAKER,
+    )
+    app.request_reconsideration(
+        decided_id,
+        requested_on=today,
+        grounds=plant("reconsideration.grounds"),
+        good_reason_for_lateness=plant("reconsideration.good_reason_for_lateness"),
+    )
 
     concern_id = app.raise_concern(
         customer_id=customer_id,
