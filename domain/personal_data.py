@@ -217,16 +217,6 @@ def _ruled_paths(value: Any, path: str) -> Iterator[str]:
             yield from _ruled_paths(getattr(value, name), f"{path}.{name}")
 
 
-def decision_paths(event: object) -> list[str]:
-    """The paths of the personal decision inputs the event records (``age_test.inputs.x``)."""
-    return [
-        f"{name}.inputs.{key}"
-        for name, value in vars(event).items()
-        if isinstance(value, Decision)
-        for key in sorted(PERSONAL_DECISION_INPUTS & set(value.inputs))
-    ]
-
-
 def _holds(event: object, path: str) -> bool:
     """Whether the value objects on the way to a dotted path are there (not None)."""
     value: Any = event
@@ -333,10 +323,14 @@ def erased_copy(event: Any) -> Any:
     """The event as it reads once its customer's personal data is erased.
 
     The same values the store gives back when the customer's key is gone, so a view built
-    before an erasure can be brought to what a rebuild after it gives.
+    before an erasure can be brought to what a rebuild after it gives. An event with nothing
+    personal is given back itself (``erased_copy(e) is e``: it reads the same).
     """
+    paths = personal_paths(event)
+    if not paths:
+        return event
     state = dict(vars(event))
-    for path in personal_paths(event):
+    for path in paths:
         name, *rest = path.split(".")
         erased = erased_value(type(event), path)
         state[name] = _erase_in(state[name], rest, erased) if rest else erased

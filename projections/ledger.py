@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.customer import Customer
 from domain.decisions import Decision, decisions_in
-from domain.personal_data import erased_copy, personal_paths
+from domain.personal_data import erased_copy
 from projections.model import LedgerEntry
 from projections.projection import (
     LoggedEvent,
@@ -41,7 +41,7 @@ class DecisionLedgerProjection(Projection):
                 batch.erase_ledger(customer_id)
             recorded = list(decisions_in(event))
             # The same rows from the event as it reads once erased: what a rebuild then gives.
-            erased = list(decisions_in(erased_copy(event))) if personal_paths(event) else recorded
+            erased = list(decisions_in(erased_copy(event)))
             for index, (decision, erased_decision) in enumerate(zip(recorded, erased, strict=True)):
                 entry = _entry(logged, index, decision, customer_id)
                 entries.append(entry)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, Protocol
 from uuid import UUID
@@ -11,6 +12,7 @@ from uuid import UUID
 from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.customer import Customer
+from domain.personal_data import erased_copy
 from domain.transition import DlaToPipTransition
 from projections.store import ClaimOwner, ViewBatch
 
@@ -27,6 +29,20 @@ class LoggedEvent(Protocol):
     def event(self) -> JourneyAggregate.Event:
         """The domain event."""
         ...
+
+
+@dataclass(frozen=True)
+class ErasedEvent:
+    """A logged event as it reads once its customer's personal data is erased."""
+
+    position: int
+    event: JourneyAggregate.Event
+
+
+def as_erased(logged: LoggedEvent) -> LoggedEvent:
+    """The logged event as a rebuild after its customer's erasure reads it (itself if the same)."""
+    erased = erased_copy(logged.event)
+    return logged if erased is logged.event else ErasedEvent(logged.position, erased)
 
 
 class EventLog(Protocol):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from domain.aggregate import JourneyAggregate
@@ -14,7 +13,7 @@ from domain.deadlines import WithDeadlines
 from domain.debt import Debt
 from domain.decisions import Decision, decisions_in
 from domain.lump_sum import LumpSum
-from domain.personal_data import ERASED, erased_copy, personal_paths
+from domain.personal_data import ERASED
 from domain.rules.debt import HardshipKind, RecoveryMethod
 from domain.rules.dla_to_pip import DLA_PIP_INVITATION_DATE
 from domain.serious_case import SeriousCaseReferral
@@ -26,6 +25,7 @@ from projections.model import DecisionSummary, TimelineEntry
 from projections.projection import (
     LoggedEvent,
     Projection,
+    as_erased,
     effective_date_of,
     event_kind,
     owner_of,
@@ -371,17 +371,12 @@ def timeline_entry(logged: LoggedEvent, customer_id: Any) -> TimelineEntry:
     )
 
 
-@dataclass(frozen=True)
-class _Logged:
-    position: int
-    event: JourneyAggregate.Event
-
-
 def erasable_entry(logged: LoggedEvent, entry: TimelineEntry) -> TimelineEntry | None:
     """How a row reads once its customer's personal data is erased (None: no differently)."""
-    if not personal_paths(logged.event):
+    erased_logged = as_erased(logged)
+    if erased_logged is logged:
         return None
-    erased = timeline_entry(_Logged(logged.position, erased_copy(logged.event)), entry.customer_id)
+    erased = timeline_entry(erased_logged, entry.customer_id)
     return erased if erased != entry else None
 
 

@@ -50,8 +50,8 @@ from domain.personal_data import (
     DECISION_FREE_TEXT_INPUTS,
     PEOPLE_NAMED_ACTORS,
     fields_review,
+    quotes_free_text,
 )
-from domain.personal_data import quotes_free_text as quotes_person_s_words
 from domain.values import Actor, EventRef
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ class _Redactor:
         return {"kind": actor.kind.value, "identifier": identifier}
 
     def decision(self, decision: Decision, path: str) -> dict[str, Any]:
-        quotes_free_text = quotes_person_s_words(decision)
+        quotes = quotes_free_text(decision)
         reasons_path = _join(path, "reasons[]")
         return {
             "rule_id": decision.rule_id,
@@ -239,8 +239,7 @@ class _Redactor:
             },
             "outcome": self.recorded(decision.outcome, _join(path, "outcome")),
             "reasons": [
-                self._redact(reasons_path) if quotes_free_text else reason
-                for reason in decision.reasons
+                self._redact(reasons_path) if quotes else reason for reason in decision.reasons
             ],
             "made_by": self.actor(decision.made_by, _join(path, "made_by")),
             "override": self.override(decision.override, _join(path, "override")),

@@ -12,19 +12,22 @@ so the view reads as a rebuild after the erasure would, whatever the events held
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
-from domain.personal_data import erased_copy, personal_paths
 from projections.case_items.contacts import update_contacts
 from projections.case_items.debts import update_debts
 from projections.case_items.safeguarding import update_safeguarding
 from projections.case_items.special_rules import update_special_rules
 from projections.model import CaseItem
-from projections.projection import LoggedEvent, Projection, owner_of, prefetch_owners
+from projections.projection import (
+    LoggedEvent,
+    Projection,
+    as_erased,
+    owner_of,
+    prefetch_owners,
+)
 from projections.store import ViewBatch
 
 CaseItemUpdater = Callable[[LoggedEvent, UUID | None, ViewBatch], None]
@@ -36,12 +39,6 @@ UPDATERS: tuple[CaseItemUpdater, ...] = (
     update_safeguarding,
     update_debts,
 )
-
-
-@dataclass(frozen=True)
-class _Erased:
-    position: int
-    event: JourneyAggregate.Event
 
 
 class _ErasedForms:
@@ -75,13 +72,8 @@ class CaseItemProjection(Projection):
         for logged in events:
             customer_id = owner_of(logged, batch)
             # The erased forms first: they start from the items as they were before the event.
-            holds_personal_data = bool(personal_paths(logged.event))
-            erased: LoggedEvent = (
-                _Erased(logged.position, erased_copy(logged.event))
-                if holds_personal_data
-                else logged
-            )
-            forms: Any = _ErasedForms(batch, holds_personal_data)
+            erased = as_erased(logged)
+            forms: Any = _ErasedForms(batch, holds_personal_data=erased is not logged)
             for update in UPDATERS:
                 update(erased, customer_id, forms)
             for update in UPDATERS:
