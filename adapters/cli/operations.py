@@ -17,13 +17,15 @@ from adapters.bootstrap import build
 from adapters.cli.progress import apply_with_progress
 from adapters.cli.project import run_worker
 from adapters.cli.terminal import console
-from adapters.http.app import create_app, token_issuer
-from adapters.http.auth import Role
+from adapters.http.roles import Role
 from adapters.kafka.fed_views import PartialRebuild
 from domain.errors import DomainError
 from domain.identity import customer_id_for
 from projections.runner import Progress, UnknownProjection
 from services.settings import Settings
+
+# The HTTP app (FastAPI and every route) is imported by the commands that serve it, not here:
+# it is a second of start-up that the workers, which never serve HTTP, would pay on every start.
 
 projections_app = typer.Typer(help="Rebuild and inspect the views.", no_args_is_help=True)
 
@@ -116,6 +118,8 @@ def serve(
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
 
+    from adapters.http.app import create_app
+
     if workers > 1:
         if projections:
             raise typer.BadParameter(
@@ -153,6 +157,8 @@ def token(
     subject: str = typer.Option("local-user", help="Who the token is for (staff id)."),
 ) -> None:
     """Mint a bearer token for local use, signed with the configured secret."""
+    from adapters.http.app import token_issuer
+
     customer_id: UUID | None = None
     if role is Role.CUSTOMER:
         if customer is None:
@@ -185,6 +191,8 @@ def openapi(
 
 def openapi_text() -> str:
     """The OpenAPI document as committed: sorted keys, two-space indent, final newline."""
+    from adapters.http.app import create_app
+
     # The document depends on the code only: build against a throwaway embedded store.
     with (
         tempfile.TemporaryDirectory() as scratch,

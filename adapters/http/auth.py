@@ -6,7 +6,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
@@ -14,19 +13,12 @@ import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from adapters.http.roles import Role as Role  # re-exported: integrators import it from here
 from domain.values import Actor, ActorKind
 from services.clock import Clock
 
 ALGORITHM = "HS256"
 ISSUER = "journeys"
-
-
-class Role(Enum):
-    """What a token holder may do."""
-
-    CUSTOMER = "customer"
-    CASEWORKER = "caseworker"
-    AUDITOR = "auditor"
 
 
 @dataclass(frozen=True)
