@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 import tempfile
 import uuid
@@ -135,8 +136,7 @@ def rebuild_everything(system: Journeys, store: ViewStore) -> ProjectionRunner:
     runner = ProjectionRunner(
         system.projections.log, store, list(system.projections.projections.values())
     )
-    for name in runner.projections:
-        runner.rebuild(name)
+    runner.rebuild_all()  # as `journeys projections rebuild` does: the log read once for all
     return runner
 
 
@@ -211,6 +211,32 @@ def populate(system: Journeys, clock: SimulatedClock, customers: int, seed: int)
 
 
 @dataclass(frozen=True)
+class LogInMemory:
+    """The log read and decoded once: rebuilds to several positions then share the one read."""
+
+    events: Sequence[LoggedEvent]
+
+    @classmethod
+    def read_from(cls, log: EventLog, up_to: int) -> LogInMemory:
+        """Every event of `log` up to a position."""
+        events: list[LoggedEvent] = []
+        while page := log.read(events[-1].position if events else 0, 500):
+            events.extend(logged for logged in page if logged.position <= up_to)
+            if page[-1].position >= up_to:
+                break
+        return cls(events)
+
+    def read(self, after: int, limit: int) -> Sequence[LoggedEvent]:
+        """Up to `limit` events after a position, in log order."""
+        start = bisect.bisect_right([logged.position for logged in self.events], after)
+        return self.events[start : start + limit]
+
+    def last_position(self) -> int:
+        """The newest event's position (0 when there is none)."""
+        return self.events[-1].position if self.events else 0
+
+
+@dataclass(frozen=True)
 class LogUpTo:
     """The log as it stood at a position: what a projection had seen when it got there."""
 
@@ -238,12 +264,11 @@ def assert_each_projection_matches_a_rebuild_to_its_position(system: Journeys) -
     interrupted left no trace, and nothing before the recorded position is missing.
     """
     reached = positions(system.views)
+    log = LogInMemory.read_from(system.projections.log, max(reached.values()))
     with fresh_view_store(system.settings) as fresh:
         for name, position in reached.items():
             projection = system.projections.projections[name]
-            ProjectionRunner(
-                LogUpTo(system.projections.log, position), fresh, [projection]
-            ).rebuild(name)
+            ProjectionRunner(LogUpTo(log, position), fresh, [projection]).rebuild(name)
             tables = projection.tables
             assert dump_views(system.views, tables) == dump_views(fresh, tables), name
         assert positions(fresh) == reached

@@ -58,7 +58,7 @@ with build() as system:
         with open_batch(projection, expected_position) as batch:
             yield batch
             # Hold the transaction open a moment: a kill sent on seeing "open" lands in it.
-            time.sleep(0.02)
+            time.sleep(0.05)
         print("committed", projection, flush=True)
 
     store.batch = traced
@@ -68,6 +68,9 @@ with build() as system:
     system.projections.catch_up()
 """
 BATCH_SIZE = 250  # a batch of 250 events takes tens of milliseconds: time to land a kill in it
+# How often a kill looks for progress in the views: well inside one batch, yet not so often
+# that the polling (eight position reads) takes the processor from the process it waits for.
+KILL_POLL = 0.005
 
 
 TRACED_CATCH_UP = (sys.executable, "-c", PROJECTION_PROCESS)
@@ -108,14 +111,14 @@ class ProjectionProcess:
         stderr = self._ended()
         pytest.fail(f"{reason}; output {self.trace[-5:]}; stderr {stderr}")
 
-    def _wait(self, condition: Callable[[], bool], what: str) -> None:
+    def _wait(self, condition: Callable[[], bool], what: str, every: float) -> None:
         deadline = time.monotonic() + 60
         while not condition():
             if self.process.poll() is not None:
                 self._fail(f"the process ended (exit {self.process.returncode}) before {what}")
             if time.monotonic() > deadline:
                 self._fail(f"no {what} within 60 s")
-            time.sleep(0.001)
+            time.sleep(every)
 
     def kill_part_way(self, store: ViewStore, past: int, last: int) -> dict[str, int]:
         """SIGKILL the process once some projection has committed beyond `past`.
@@ -123,9 +126,12 @@ class ProjectionProcess:
         A traced process is killed while its trace shows a batch open, so the kill is known
         to land inside a transaction.
         """
-        self._wait(lambda: max(positions(store).values()) > past, f"a position beyond {past}")
+        self._wait(
+            lambda: max(positions(store).values()) > past, f"a position beyond {past}", KILL_POLL
+        )
         if self.traced:
-            self._wait(lambda: self.trace[-1].startswith("open "), "a batch under way")
+            # Reading the trace costs nothing: look often, so the kill lands inside the batch.
+            self._wait(lambda: self.trace[-1].startswith("open "), "a batch under way", 0.001)
         os.kill(self.process.pid, signal.SIGKILL)
         self._ended()
         assert self.process.returncode == -signal.SIGKILL
@@ -138,7 +144,7 @@ class ProjectionProcess:
 
     def stop_once_caught_up(self, store: ViewStore, last: int) -> None:
         """Wait until every projection reaches `last`, then stop the worker with SIGTERM."""
-        self._wait(lambda: min(positions(store).values()) >= last, f"position {last}")
+        self._wait(lambda: min(positions(store).values()) >= last, f"position {last}", 0.05)
         self.process.send_signal(signal.SIGTERM)
         stderr = self._ended(timeout=30)
         assert self.process.returncode == 0, stderr  # SIGTERM is a clean stop
