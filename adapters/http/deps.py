@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request, Response, status
+from fastapi import Depends, HTTPException, Path, Query, Request, Response, status
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Principal
@@ -31,6 +31,20 @@ MAX_OFFSET = 2**31 - 1
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="entries to skip")]
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page length")]
+
+MAX_LOG_POSITION = 2**63 - 1
+"""The largest position the stores' 64-bit columns hold; past it a lookup cannot even be asked."""
+
+LogPosition = Annotated[
+    int, Path(ge=1, le=MAX_LOG_POSITION, description="the log position of the event")
+]
+
+MAX_DECISION_INDEX = 99
+"""No event records that many decisions."""
+
+DecisionIndex = Annotated[
+    int, Path(ge=0, le=MAX_DECISION_INDEX, description="which of the event's decisions")
+]
 
 AfterPosition = Annotated[
     int | None,

@@ -21,7 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Allow, Principal, Role, signed_in
-from adapters.http.deps import unprocessable, wait_for_views
+from adapters.http.deps import (
+    MAX_DECISION_INDEX,
+    MAX_LOG_POSITION,
+    unprocessable,
+    wait_for_views,
+)
 from domain.customer import Customer
 from domain.disclosure import PurposeNotStated, ReaderRole, stated_purpose
 from services.errors import NotFound
@@ -48,13 +53,17 @@ def _uuid(request: Request, name: str, where: str) -> UUID | None:
         raise unprocessable([where, name], f"{name} must be a UUID, got {value!r}") from None
 
 
-def _int(request: Request, name: str, where: str = "path") -> int:
+def _int(request: Request, name: str, where: str, low: int, high: int) -> int:
+    # Read before the route validates its own parameters: the same bounds, checked here too.
     source = request.path_params if where == "path" else request.query_params
     value = source.get(name)
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError:
         raise unprocessable([where, name], f"{name} must be an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise unprocessable([where, name], f"{name} must be from {low} to {high}, got {number}")
+    return number
 
 
 def customer_in_path(_: Journeys, request: Request) -> UUID | None:
@@ -87,7 +96,8 @@ def customer_of_case_item(journeys: Journeys, request: Request) -> UUID | None:
     item_id = _uuid(request, "item_id", "path")
     if "after_position" in request.query_params:
         # The item is looked up in the view, so the view must first reach the asked position.
-        wait_for_views(journeys, _int(request, "after_position", "query"))
+        after = _int(request, "after_position", "query", 0, MAX_LOG_POSITION)
+        wait_for_views(journeys, after)
     item = journeys.views.read_case_item(item_id) if item_id else None
     if item is None:
         raise CaseItemNotFound(f"no case item with id {item_id}")
@@ -96,7 +106,10 @@ def customer_of_case_item(journeys: Journeys, request: Request) -> UUID | None:
 
 def customer_of_decision(journeys: Journeys, request: Request) -> UUID | None:
     """The customer whose journey recorded the decision at {position}/{index}."""
-    recorded = journeys.ledger.decision_at(_int(request, "position"), _int(request, "index"))
+    recorded = journeys.ledger.decision_at(
+        _int(request, "position", "path", 1, MAX_LOG_POSITION),
+        _int(request, "index", "path", 0, MAX_DECISION_INDEX),
+    )
     aggregate: object = journeys.application.repository.get(recorded.aggregate_id)
     if isinstance(aggregate, Customer):
         return aggregate.id

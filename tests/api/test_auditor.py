@@ -220,6 +220,18 @@ def test_reproducing_a_decision_that_is_not_on_record_is_not_found(
         assert f"log position {position}" in answer.json()["detail"]
 
 
+def test_a_position_or_index_past_what_the_log_can_hold_is_refused_naming_it(
+    api: TestClient, tokens: Tokens
+) -> None:
+    # 2**63 does not fit the stores' 64-bit positions: it was a 500 (found by the hostile
+    # request property), before any lookup could say "not found".
+    for position, index, field in ((2**63, 0, "position"), (0, 0, "position"), (1, 100, "index")):
+        answer = api.get(
+            f"/audit/decisions/{position}/{index}/reproduction", headers=tokens.auditor()
+        )
+        assert fields_named(answer) == [field], answer.text
+
+
 # -- history as known then ---------------------------------------------------------------------
 
 

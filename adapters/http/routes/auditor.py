@@ -10,7 +10,16 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Principal, Role
-from adapters.http.deps import AfterPosition, Limit, Offset, System, unprocessable, wait_for_views
+from adapters.http.deps import (
+    AfterPosition,
+    DecisionIndex,
+    Limit,
+    LogPosition,
+    Offset,
+    System,
+    unprocessable,
+    wait_for_views,
+)
 from adapters.http.disclosure import (
     AuditorReads,
     Discloses,
@@ -107,7 +116,10 @@ def disclosures(
 
 @router.get("/decisions/{position}/{index}/reproduction")
 def reproduce_decision(
-    position: int, index: int, principal: AuditorReadsDecision, journeys: System
+    position: LogPosition,
+    index: DecisionIndex,
+    principal: AuditorReadsDecision,
+    journeys: System,
 ) -> DecisionReproduction:
     """Re-run a recorded decision from its recorded inputs and say whether it reproduces."""
     recorded = journeys.ledger.decision_at(position, index)
