@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 TEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --maxschedchunk 1
 
-.PHONY: demo test test-fast install lint clean
+.PHONY: demo test test-fast test-cpu install lint clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: lint
 # The unit tests alone (no database, no broker): seconds.
 test-fast: $(INSTALLED)
 	$(BIN)/pytest tests/unit -q
+
+# The whole suite with the processor time of every test recorded, then summed by folder and
+# file (the suite is bound by the processor: wall times mislead).
+test-cpu: $(INSTALLED)
+	rm -rf .cpu-usage
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -p tests.cpu_usage -q
+	$(BIN)/python -m tests.cpu_report .cpu-usage
 
 clean:
 	rm -rf $(VENV) journeys.sqlite3
