@@ -43,7 +43,7 @@ from domain.errors import (
     StatementOfReasonsNotAllowed,
     WrongBenefitForCommand,
 )
-from domain.obligations import RULE_REASONS
+from domain.obligations import RULE_REASONS, Letter, NoLetter, implies
 from domain.periods import within_months_of
 from domain.rules.determination import DECISION_MAKER_JUDGEMENT, Judgement
 from domain.rules.disputes import (
@@ -77,7 +77,16 @@ from domain.rules.special_rules import (
     DlaMobilityRate,
     PipAwardFacts,
 )
-from domain.values import Actor, BenefitType, ClaimantRole, ClaimChannel, EventRef, ValueObject
+from domain.values import (
+    Actor,
+    BenefitType,
+    ClaimantRole,
+    ClaimChannel,
+    EventRef,
+    ValueObject,
+    pounds,
+)
+from domain.wording import APPEAL, DISPUTE, RATE_NAMES, day
 
 _T = TypeVar("_T")
 
@@ -201,9 +210,87 @@ class RatesOverride(ValueObject):
     reason: str
 
 
+# -- what the claim's events say: letters (plain, dated, never the basis) and timeline labels --
+
+
+def _award_lines(award: Award) -> str:
+    if not award.entitled:
+        return "You are not entitled to the benefit you claimed."
+    period = f"from {day(award.starts_on)}" if award.starts_on else "from a date we will confirm"
+    if award.ends_on is not None:
+        period += f" to {day(award.ends_on)}"
+    lines = [f"You are entitled {period}."]
+    if award.daily_living is not Rate.NONE:
+        lines.append(f"Daily living part: {RATE_NAMES[award.daily_living]}.")
+    if award.mobility is not Rate.NONE:
+        lines.append(f"Mobility part: {RATE_NAMES[award.mobility]}.")
+    return " ".join(lines)
+
+
+def _rates(award: Award) -> str:
+    if not award.entitled:
+        return "not entitled"
+    return f"entitled (daily living {award.daily_living.value}, mobility {award.mobility.value})"
+
+
+def _questionnaire_letter(e: Claim.QuestionnaireIssued) -> str:
+    return (
+        "We have sent you the form 'How your disability affects you' (PIP2). Please fill it in "
+        f"and return it by {day(e.due_on)}. If you cannot return it by then, contact us."
+    )
+
+
+def _disallowed_letter(e: Claim.Disallowed) -> str:
+    if e.grounds is DisallowanceGrounds.QUESTIONNAIRE_NOT_RETURNED:
+        why = (
+            "We did not receive your completed PIP2 form in time, so we could not go on with "
+            "your claim. If you had a good reason for not returning it, contact us."
+        )
+    else:
+        why = "You cannot get this benefit because of your age on the date you claimed."
+    return f"We have made a decision on your claim on {day(e.effective_date)}. {why} {DISPUTE}"
+
+
+def _good_reason_letter(e: Claim.GoodReasonAccepted) -> str:
+    return (
+        "We have accepted your reason for not returning your PIP2 form in time, and your claim "
+        f"continues. Please return the form by {day(e.due_on)}."
+    )
+
+
+def _decision_letter(e: Claim.AwardDecided) -> str:
+    return f"We have decided your claim. {_award_lines(e.award)} {DISPUTE}"
+
+
+def _reconsideration_letter(e: Claim.ReconsiderationDecided) -> str:
+    outcome = "We have changed our decision." if e.revised else "We have not changed our decision."
+    return (
+        f"We have looked at your claim again (mandatory reconsideration notice). {outcome} "
+        f"{_award_lines(e.award)} {APPEAL}"
+    )
+
+
+def _revised_letter(e: Claim.RevisedDuringAppeal) -> str:
+    return (
+        "We have looked at your claim again while your appeal is waiting and changed our "
+        f"decision. {_award_lines(e.award)} The tribunal will tell you what happens to your appeal."
+    )
+
+
+def _appeal_letter(e: Claim.AppealDecided) -> str:
+    outcome = "allowed your appeal" if e.allowed else "did not allow your appeal"
+    return f"The tribunal {outcome}. {_award_lines(e.award)}"
+
+
 class Claim(JourneyAggregate):
     """One claim to one benefit, from start to decision and any dispute."""
 
+    @implies(
+        timeline=lambda e: (
+            f"{e.benefit.value} claim made by {e.claimant_role.value} via {e.channel.value}"
+        ),
+        letter=NoLetter("a claim received; the PIP2 or the decision is the first letter"),
+    )
     class Started(JourneyAggregate.Created):
         """A claim was made (effective on the claim date).
 
@@ -336,6 +423,10 @@ class Claim(JourneyAggregate):
         """True when the claim is on the Special Rules fast-track (no PIP2, no assessment)."""
         return self.special_rules_case_id is not None
 
+    @implies(
+        timeline=lambda e: "Fast-tracked under the Special Rules: no PIP2, no assessment",
+        letter=NoLetter("the decision letter follows, never naming why the claim was fast-tracked"),
+    )
     class FastTracked(JourneyAggregate.Event):
         """The claim went on the Special Rules fast-track of the customer's case."""
 
@@ -409,6 +500,10 @@ class Claim(JourneyAggregate):
 
     # -- the PIP2 questionnaire ------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"PIP2 issued, due back by {e.due_on.isoformat()}",
+        letter=Letter("pip2", "Your PIP2 form", _questionnaire_letter),
+    )
     class QuestionnaireIssued(JourneyAggregate.Event):
         """The PIP2 questionnaire was sent, with the date it is due back."""
 
@@ -447,6 +542,10 @@ class Claim(JourneyAggregate):
             and on > self.questionnaire_due_on
         )
 
+    @implies(
+        timeline=lambda e: "PIP2 returned" + (" late" if e.late else ""),
+        letter=NoLetter("the customer sent us the form; the decision letter follows"),
+    )
     class QuestionnaireReturned(JourneyAggregate.Event):
         """The completed PIP2 questionnaire arrived."""
 
@@ -491,6 +590,10 @@ class Claim(JourneyAggregate):
             reasons=decided.record.reasons,
         )
 
+    @implies(
+        timeline=lambda e: f"Claim disallowed ({e.grounds.value})",
+        letter=Letter("claim_disallowed", "A decision on your claim", _disallowed_letter),
+    )
     class Disallowed(JourneyAggregate.Event):
         """The claim was disallowed without an award decision on its merits."""
 
@@ -513,6 +616,12 @@ class Claim(JourneyAggregate):
         self.decision_notified_on = effective_date
         self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
+    @implies(
+        timeline=lambda e: (
+            f"Good reason accepted for the PIP2: claim reopened, due back by {e.due_on.isoformat()}"
+        ),
+        letter=Letter("claim_continues", "Your claim", _good_reason_letter),
+    )
     class GoodReasonAccepted(JourneyAggregate.Event):
         """A decision maker accepted a good reason for the missing PIP2: the claim reopens.
 
@@ -576,6 +685,13 @@ class Claim(JourneyAggregate):
 
     # -- assessment and decision ------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"Assessment recorded: daily living {sum(e.points.daily_living.values())} points, "
+            f"mobility {sum(e.points.mobility.values())} points"
+        ),
+        letter=NoLetter("an input to the decision, whose letter tells the outcome"),
+    )
     class AssessmentRecorded(JourneyAggregate.Event):
         """The assessment report's points per activity were recorded."""
 
@@ -610,6 +726,10 @@ class Claim(JourneyAggregate):
         self.assessed_on = effective_date
         self.assessment_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
+    @implies(
+        timeline=lambda e: f"Decided: {_rates(e.award)}",
+        letter=Letter("award_decision", "A decision on your claim", _decision_letter),
+    )
     class AwardDecided(JourneyAggregate.Event):
         """The claim was decided on its merits and the decision notified."""
 
@@ -751,6 +871,10 @@ class Claim(JourneyAggregate):
         self.decision_notified_on = effective_date
         self.decision_event = EventRef(aggregate_id=self.id, version=self.version + 1)
 
+    @implies(
+        timeline=lambda e: f"Claim withdrawn: {e.reason}",
+        letter=NoLetter("the claimant withdrew it and so already knows"),
+    )
     class Withdrawn(JourneyAggregate.Event):
         """The customer withdrew the claim before it was decided."""
 
@@ -778,6 +902,10 @@ class Claim(JourneyAggregate):
             raise NoDecisionToDispute(f"cannot {action}: the claim has no notified decision")
         return self.decision_notified_on
 
+    @implies(
+        timeline=lambda e: "Statement of reasons asked for",
+        letter=NoLetter("the customer's own request: recording it writes nothing"),
+    )
     class StatementOfReasonsRequested(JourneyAggregate.Event):
         """The customer asked for a written statement of the decision's reasons."""
 
@@ -800,6 +928,10 @@ class Claim(JourneyAggregate):
     def _statement_of_reasons_requested(self, effective_date: date) -> None:
         self.statement_of_reasons_requested_on = effective_date
 
+    @implies(
+        timeline=lambda e: f"Mandatory reconsideration asked for: {e.grounds}",
+        letter=NoLetter("the customer's request; the reconsideration notice answers it"),
+    )
     class ReconsiderationRequested(JourneyAggregate.Event):
         """The customer asked for a mandatory reconsideration; the time-limit decision is kept."""
 
@@ -849,6 +981,12 @@ class Claim(JourneyAggregate):
         self.dispute = DisputeStage.RECONSIDERATION_REQUESTED
         self.reconsideration_requested_on = effective_date
 
+    @implies(
+        timeline=lambda e: (
+            f"Reconsidered: {'revised' if e.revised else 'not revised'}, now {_rates(e.award)}"
+        ),
+        letter=Letter("mr_notice", "Mandatory reconsideration notice", _reconsideration_letter),
+    )
     class ReconsiderationDecided(JourneyAggregate.Event):
         """A decision maker reconsidered; the MR notice was sent on the effective date."""
 
@@ -916,6 +1054,10 @@ class Claim(JourneyAggregate):
         if self.status is not ClaimStatus.DISALLOWED or award.entitled:
             self.status = ClaimStatus.AWARDED if award.entitled else ClaimStatus.NOT_AWARDED
 
+    @implies(
+        timeline=lambda e: "Appeal lodged with the tribunal",
+        letter=NoLetter("the customer's own appeal: recording it writes nothing"),
+    )
     class AppealLodged(JourneyAggregate.Event):
         """The customer appealed to the tribunal against the reconsidered decision."""
 
@@ -977,6 +1119,10 @@ class Claim(JourneyAggregate):
         self.appeal_lodged_on = effective_date
         self.appeal_sought = (sought_daily_living, sought_mobility)
 
+    @implies(
+        timeline=lambda e: f"Revised during the appeal: now {_rates(e.award)}",
+        letter=Letter("revised_decision", "Your claim", _revised_letter),
+    )
     class RevisedDuringAppeal(JourneyAggregate.Event):
         """The department revised the decision while the appeal was pending."""
 
@@ -1012,6 +1158,12 @@ class Claim(JourneyAggregate):
             self.dispute = DisputeStage.APPEAL_LAPSED
         self._apply_award(award)
 
+    @implies(
+        timeline=lambda e: (
+            f"Tribunal {'allowed' if e.allowed else 'dismissed'} the appeal: now {_rates(e.award)}"
+        ),
+        letter=Letter("appeal_decision", "Your appeal", _appeal_letter),
+    )
     class AppealDecided(JourneyAggregate.Event):
         """The tribunal decided the appeal."""
 
@@ -1057,6 +1209,15 @@ class Claim(JourneyAggregate):
 
     # -- annual uprating ----------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"Uprated from {e.effective_date.isoformat()}: "
+            f"daily living {pounds(e.weekly_amounts.daily_living_pence)}, "
+            f"mobility {pounds(e.weekly_amounts.mobility_pence)} a week "
+            f"({pounds(e.weekly_amounts.total_pence)})"
+        ),
+        letter=NoLetter("yearly uprating notices are a bulk print run outside this journey"),
+    )
     class AwardUprated(JourneyAggregate.Event):
         """The award's weekly amounts from the uprating date, by the rate table then in force."""
 
@@ -1084,6 +1245,13 @@ class Claim(JourneyAggregate):
 
     # -- death --------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"Payments stopped from {e.effective_date.isoformat()} (death on "
+            f"{e.date_of_death.isoformat()})"
+        ),
+        letter=NoLetter("the customer has died: nobody to write to in this journey"),
+    )
     class PaymentsStopped(JourneyAggregate.Event):
         """The customer died: the award is not paid from the day after the death (effective)."""
 

@@ -15,14 +15,19 @@ from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate, acting_actor
 from domain.errors import ConcernClosed, ConcernSubjectUnclear
-from domain.obligations import STAFF_ID
+from domain.obligations import STAFF_ID, implies
 from domain.safeguarding_checks import due_not_before, named_owner, not_before, required_text
 from domain.values import Actor
+from domain.wording import SAFEGUARDING_WORK
 
 
 class Concern(JourneyAggregate):
     """An early-warning concern: who raised it, about whom or what, its owner and outcome."""
 
+    @implies(
+        timeline=lambda e: f"Concern raised, owner {e.owner}, due {e.due_on.isoformat()}",
+        letter=SAFEGUARDING_WORK,
+    )
     class Raised(JourneyAggregate.Created):
         """A colleague raised a concern (customer_id None: it is about a policy or procedure)."""
 
@@ -95,6 +100,10 @@ class Concern(JourneyAggregate):
                 f"cannot {action}: the concern was closed on {self.closed_on.isoformat()}"
             )
 
+    @implies(
+        timeline=lambda e: f"Concern reassigned to {e.owner}: {e.reason}",
+        letter=SAFEGUARDING_WORK,
+    )
     class OwnerReassigned(JourneyAggregate.Event):
         """Someone else owns the concern from now on."""
 
@@ -120,6 +129,10 @@ class Concern(JourneyAggregate):
     ) -> None:
         self.owner = owner
 
+    @implies(
+        timeline=lambda e: f"Concern closed: {e.outcome}",
+        letter=SAFEGUARDING_WORK,
+    )
     class OutcomeRecorded(JourneyAggregate.Event):
         """The concern's outcome was recorded, which closes it."""
 

@@ -27,7 +27,7 @@ from domain.errors import (
     SupportMarkerNotFound,
 )
 from domain.identity import customer_id_for, normalise_nino
-from domain.obligations import SYSTEM_WORDING, Personal
+from domain.obligations import SYSTEM_WORDING, NoLetter, Personal, implies
 from domain.personal_data import ERASED
 from domain.values import Appointee, BenefitType, ContactPreferences, SupportMarker, SupportNeed
 
@@ -40,6 +40,13 @@ class Customer(JourneyAggregate):
         """The customer themself."""
         return self.id
 
+    @implies(
+        timeline=lambda e: (
+            "Registered (date of birth "
+            f"{e.date_of_birth.isoformat() if e.date_of_birth else ERASED})"
+        ),
+        letter=NoLetter("registering the customer sends nothing; their journeys' letters do"),
+    )
     class Registered(JourneyAggregate.Created):
         """The department first recorded the customer."""
 
@@ -123,6 +130,14 @@ class Customer(JourneyAggregate):
                 f"cannot {action}: death notified (date of death {self.date_of_death.isoformat()})"
             )
 
+    @implies(
+        timeline=lambda e: (
+            f"Contact preferences: {e.preferences.channel.value}"
+            + (", large print" if e.preferences.large_print else "")
+            + f", language {e.preferences.language}"
+        ),
+        letter=NoLetter("the customer told us; later letters follow the new preferences"),
+    )
     class ContactPreferencesChanged(JourneyAggregate.Event):
         """The customer told us how they want to be contacted."""
 
@@ -140,6 +155,10 @@ class Customer(JourneyAggregate):
     ) -> None:
         self.contact_preferences = preferences
 
+    @implies(
+        timeline=lambda e: f"Appointee appointed: {e.appointee.name} ({e.appointee.relationship})",
+        letter=NoLetter("recorded for the customer's file; no letter is sent"),
+    )
     class AppointeeAppointed(JourneyAggregate.Event):
         """Someone was appointed to act for the customer."""
 
@@ -159,6 +178,10 @@ class Customer(JourneyAggregate):
     def _appointee_appointed(self, effective_date: date, appointee: Appointee) -> None:
         self.appointee = appointee
 
+    @implies(
+        timeline=lambda e: f"Appointee ended: {e.reason}",
+        letter=NoLetter("recorded for the customer's file; no letter is sent"),
+    )
     class AppointeeEnded(JourneyAggregate.Event):
         """The appointee no longer acts for the customer."""
 
@@ -175,6 +198,13 @@ class Customer(JourneyAggregate):
     def _appointee_ended(self, effective_date: date, reason: str) -> None:
         self.appointee = None
 
+    @implies(
+        timeline=lambda e: (
+            f"Support marker added: {e.marker.need.value} ({e.marker.duration.value})"
+            + (f": {e.marker.details}" if e.marker.details else "")
+        ),
+        letter=NoLetter("a note for staff on how to deal with the customer"),
+    )
     class SupportMarkerAdded(JourneyAggregate.Event):
         """The customer needs additional support to deal with the department."""
 
@@ -189,6 +219,10 @@ class Customer(JourneyAggregate):
     def _support_marker_added(self, effective_date: date, marker: SupportMarker) -> None:
         self.support_markers[marker.need] = marker
 
+    @implies(
+        timeline=lambda e: f"Support marker removed: {e.need.value}",
+        letter=NoLetter("a note for staff on how to deal with the customer"),
+    )
     class SupportMarkerRemoved(JourneyAggregate.Event):
         """A support need no longer applies."""
 
@@ -205,6 +239,10 @@ class Customer(JourneyAggregate):
     def _support_marker_removed(self, effective_date: date, need: SupportNeed) -> None:
         del self.support_markers[need]
 
+    @implies(
+        timeline=lambda e: f"Change of circumstances: {e.description}",
+        letter=NoLetter("the customer told us; any decision it leads to writes its own letter"),
+    )
     class CircumstancesChanged(JourneyAggregate.Event):
         """The customer reported a change of circumstances."""
 
@@ -222,6 +260,10 @@ class Customer(JourneyAggregate):
     def _circumstances_changed(self, effective_date: date, description: str) -> None:
         self.circumstances.append((effective_date, description))
 
+    @implies(
+        timeline=lambda e: f"Death notified (reference {e.reference})",
+        letter=NoLetter("the customer has died: nobody to write to in this journey"),
+    )
     class DeathNotified(JourneyAggregate.Event):
         """The department learned of the customer's death (Tell Us Once or otherwise)."""
 
@@ -246,6 +288,10 @@ class Customer(JourneyAggregate):
         self.date_of_death = effective_date
         self.death_reference = reference
 
+    @implies(
+        timeline=lambda e: f"{e.benefit.value} claim opened",
+        letter=NoLetter("a link to the claim, whose own events imply its letters"),
+    )
     class ClaimOpened(JourneyAggregate.Event):
         """A claim was started for the customer."""
 
@@ -262,6 +308,10 @@ class Customer(JourneyAggregate):
     def _claim_opened(self, effective_date: date, claim_id: UUID, benefit: BenefitType) -> None:
         self.claims[claim_id] = benefit
 
+    @implies(
+        timeline=lambda e: f"Debt recorded ({e.debt_id})",
+        letter=NoLetter("a link to the debt, whose own events imply its letters"),
+    )
     class DebtOpened(JourneyAggregate.Event):
         """A debt (an overpayment or an advance) was recorded for the customer."""
 
@@ -279,18 +329,32 @@ class Customer(JourneyAggregate):
 
     # -- outbound contact: one outbox, guarded against a notified death ---------------------
 
+    @implies(
+        timeline=lambda e: f"{e.message.channel.value.capitalize()} queued: {e.message.subject}",
+        letter=NoLetter("the outbox itself"),
+    )
     class ContactQueued(JourneyAggregate.Event):
         """A message to the customer was queued for the outbox."""
 
         effective_date: date
         message: OutboundMessage
 
+    @implies(
+        timeline=lambda e: f"Contact {e.contact_id} sent",
+        letter=NoLetter("the outbox itself"),
+    )
     class ContactSent(JourneyAggregate.Event):
         """A queued message was released to the gateway (the print or notify house)."""
 
         effective_date: date
         contact_id: UUID
 
+    @implies(
+        timeline=lambda e: (
+            f"{e.message.channel.value.capitalize()} not sent: {e.message.subject} ({e.reason})"
+        ),
+        letter=NoLetter("the outbox itself"),
+    )
     class ContactRefused(JourneyAggregate.Event):
         """A message was not sent, and why (the customer's death was notified)."""
 
@@ -350,18 +414,30 @@ class Customer(JourneyAggregate):
 
     # -- erasure (crypto-shredding) and the legal hold that blocks it -----------------------
 
+    @implies(
+        timeline=lambda e: f"Legal hold placed: {e.reason}",
+        letter=NoLetter("a records-keeping measure inside the department"),
+    )
     class LegalHoldPlaced(JourneyAggregate.Event):
         """The customer's records must be kept (litigation, fraud, a tribunal): no erasure."""
 
         effective_date: date
         reason: str
 
+    @implies(
+        timeline=lambda e: f"Legal hold lifted: {e.reason}",
+        letter=NoLetter("a records-keeping measure inside the department"),
+    )
     class LegalHoldLifted(JourneyAggregate.Event):
         """The legal hold no longer applies."""
 
         effective_date: date
         reason: str
 
+    @implies(
+        timeline=lambda e: f"Personal data erased: {e.reason}",
+        letter=NoLetter("the contact details are erased with it: nobody to write to"),
+    )
     class PersonalDataErased(JourneyAggregate.Event):
         """The customer's personal data was erased: their key is destroyed, facts remain."""
 

@@ -20,8 +20,9 @@ from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate
 from domain.errors import DeadlineNotDue
-from domain.obligations import CODE, SYSTEM_WORDING
+from domain.obligations import CODE, SYSTEM_WORDING, NoLetter, implies
 from domain.values import ValueObject
+from domain.wording import DEADLINE_ACTIONS
 
 
 class Deadline(ValueObject):
@@ -47,6 +48,12 @@ class WithDeadlines(JourneyAggregate):
     def _init_deadlines(self) -> None:
         self.pending_deadlines: dict[UUID, Deadline] = {}
 
+    @implies(
+        timeline=lambda e: (
+            f"Deadline set: {e.deadline.description} on {e.deadline.fires_on.isoformat()}"
+        ),
+        letter=NoLetter("a reminder the system sets itself; what it leads to writes any letter"),
+    )
     class DeadlineSet(JourneyAggregate.Event):
         """A deadline was set: on `fires_on` its action happens unless cancelled."""
 
@@ -66,6 +73,10 @@ class WithDeadlines(JourneyAggregate):
     def _deadline_set(self, effective_date: date, deadline: Deadline) -> None:
         self.pending_deadlines[deadline.deadline_id] = deadline
 
+    @implies(
+        timeline=lambda e: f"Deadline cancelled: {e.reason}",
+        letter=NoLetter("a reminder the system sets itself; what it leads to writes any letter"),
+    )
     class DeadlineCancelled(JourneyAggregate.Event):
         """A pending deadline no longer applies (what it waited for happened)."""
 
@@ -85,6 +96,13 @@ class WithDeadlines(JourneyAggregate):
     def _deadline_cancelled(self, effective_date: date, deadline_id: UUID, reason: str) -> None:
         del self.pending_deadlines[deadline_id]
 
+    @implies(
+        timeline=lambda e: (
+            f"Deadline of {e.fires_on.isoformat()} reached: "
+            + DEADLINE_ACTIONS.get(e.action, e.action)
+        ),
+        letter=NoLetter("a reminder the system sets itself; what it leads to writes any letter"),
+    )
     class DeadlineFired(JourneyAggregate.Event):
         """A deadline passed and its action ran (the events that follow say what it did)."""
 

@@ -36,6 +36,7 @@ from domain.errors import (
     RecoverySuspended,
     RepaymentExceedsBalance,
 )
+from domain.obligations import Letter, NoLetter, implies
 from domain.periods import add_calendar_months, within_months_of
 from domain.rules.debt import (
     DEBT_EARNINGS_ATTACHMENT,
@@ -65,7 +66,8 @@ from domain.rules.debt import (
     decide_deduction_cap,
 )
 from domain.rules.framework import Decided
-from domain.values import BenefitType, EventRef, ValueObject
+from domain.values import BenefitType, EventRef, ValueObject, pounds
+from domain.wording import day
 
 MAX_DEFERRAL_MONTHS = 3
 """An advance's first repayment may be deferred by up to 3 months in exceptional cases."""
@@ -154,11 +156,145 @@ def deduction_class_of(kind: DebtKind, cause: DebtCause | None) -> DeductionClas
     return DeductionClass.OVERPAYMENT
 
 
+# -- what the debt's events say: letters and timeline labels ------------------------------------
+
+_RECOVERY = {
+    RecoveryMethod.BENEFIT_DEDUCTION: "deduction from benefit",
+    RecoveryMethod.EARNINGS_ATTACHMENT: "Direct Earnings Attachment",
+    RecoveryMethod.VOLUNTARY_PLAN: "voluntary plan",
+    RecoveryMethod.NOT_RECOVERED: "not recovered (small debt)",
+}
+
+_TAKEN = {
+    RecoveryMethod.BENEFIT_DEDUCTION: "Deducted from benefit",
+    RecoveryMethod.EARNINGS_ATTACHMENT: "Attached from earnings",
+    RecoveryMethod.VOLUNTARY_PLAN: "Paid under the voluntary plan",
+}
+
+_HOW_TO_ASK = (
+    "You can pay back some or all of it early at any time. If paying it back causes you "
+    "hardship, contact us: we can reduce or pause the repayments for a while."
+)
+
+
+def _left(balance_pence: int) -> str:
+    return f"{pounds(balance_pence)} left" if balance_pence else "nothing left"
+
+
+def _recovery_planned_label(e: Debt.RecoveryPlanned) -> str:
+    rate = f", {pounds(e.per_period_pence)} a month" if e.per_period_pence else ""
+    months = f" over {e.repay_months} months" if e.repay_months else ""
+    held = "; on hold by policy" if e.suspended else ""
+    return f"Recovery planned: {_RECOVERY[e.method]}{rate}{months}{held}"
+
+
+def _debt_plan(e: Debt.Notified) -> str:
+    if e.method is RecoveryMethod.NOT_RECOVERED:
+        return "Because the amount is small, we will not ask you to pay it back."
+    if e.recovery_on_hold:
+        return "We are not asking you to pay it back at the moment. We will write to you first."
+    if e.method is RecoveryMethod.BENEFIT_DEDUCTION:
+        start = f" from {day(e.first_repayment_on)}" if e.first_repayment_on else ""
+        if e.per_period_pence and e.repay_months:
+            return (
+                f"We will take {pounds(e.per_period_pence)} a month from your benefit{start}, "
+                f"over {e.repay_months} months."
+            )
+        if e.per_period_pence:
+            return (
+                f"We will take {pounds(e.per_period_pence)} from each monthly payment of your "
+                f"benefit{start}, or less where the limit on deductions means we must."
+            )
+        return f"We will take an amount from each payment of your benefit{start}."
+    if e.method is RecoveryMethod.EARNINGS_ATTACHMENT:
+        return (
+            "We will ask your employer to take an amount from your pay (a Direct Earnings "
+            "Attachment). You will always keep at least 60% of your net pay."
+        )
+    return "Please contact us to agree an amount you can afford to pay back each month."
+
+
+def _notified_letter(e: Debt.Notified) -> str:
+    if e.debt_kind is DebtKind.ADVANCE:
+        opening = f"You have been paid an advance of {pounds(e.amount_pence)}."
+        rights = "If you think the amount is wrong, contact us."
+    else:
+        period = ""
+        if e.period_from is not None and e.period_to is not None:
+            period = f" between {day(e.period_from)} and {day(e.period_to)}"
+        opening = (
+            f"You were paid {pounds(e.amount_pence)} more {e.benefit.value} than you were "
+            f"entitled to{period} (an overpayment)."
+        )
+        rights = (
+            "If you disagree that you were overpaid or with the amount, you can ask us to look "
+            "at the decision again (a mandatory reconsideration) within one month of the date of "
+            "this letter" + (f", by {day(e.dispute_by)}." if e.dispute_by is not None else ".")
+        )
+    return f"{opening} {_debt_plan(e)} {rights} {_HOW_TO_ASK}"
+
+
+def _hardship_requested_label(e: Debt.HardshipRequested) -> str:
+    if e.kind is HardshipKind.PAUSE:
+        what = f"pause for {e.months} months"
+    else:
+        what = f"reduce to {pounds(e.reduced_per_period_pence or 0)} a month for {e.months} months"
+    return f"Hardship asked for: {what} ({e.reason})"
+
+
+def _hardship_decided_label(e: Debt.HardshipDecided) -> str:
+    if not e.granted:
+        return f"Hardship refused: repayments stay at {pounds(e.per_period_pence)} a month"
+    until = f" until {e.until.isoformat()}" if e.until is not None else ""
+    if e.kind is HardshipKind.PAUSE:
+        return f"Hardship granted: repayments paused from {e.from_on.isoformat()}{until}"
+    return (
+        f"Hardship granted: repayments reduced to {pounds(e.per_period_pence)} a month from "
+        f"{e.from_on.isoformat()}{until}"
+    )
+
+
+def _hardship_decided_letter(e: Debt.HardshipDecided) -> str:
+    if not e.granted:
+        rate = pounds(e.per_period_pence)
+        stay = f"stay at {rate} a month" if e.per_period_pence else "stay the same"
+        return (
+            "We have looked at your request to reduce or pause your repayments and we cannot "
+            f"agree to it. Your repayments {stay}. If your circumstances change, contact us."
+        )
+    until = f"until {day(e.until)}" if e.until is not None else "for a while"
+    if e.kind is HardshipKind.PAUSE:
+        change = f"We have paused your repayments from {day(e.from_on)} {until}."
+    else:
+        change = (
+            f"We have reduced your repayments to {pounds(e.per_period_pence)} a month from "
+            f"{day(e.from_on)} {until}."
+        )
+    return f"{change} After that, they go back to the usual amount. {_HOW_TO_ASK}"
+
+
+def _waived_letter(e: Debt.Waived) -> str:
+    left = (
+        "You do not owe us anything more for it."
+        if e.balance_after_pence == 0
+        else f"You still owe {pounds(e.balance_after_pence)}."
+    )
+    return f"We have decided not to recover {pounds(e.amount_pence)} of your debt. {left}"
+
+
 class Debt(JourneyAggregate):
     """An overpayment or an advance a customer owes, and how it is recovered."""
 
     # -- creation -------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"{e.benefit.value} overpayment of {pounds(e.amount_pence)} identified "
+            f"({e.cause.value.replace('_', ' ')}), for {e.period_from.isoformat()} to "
+            f"{e.period_to.isoformat()}"
+        ),
+        letter=NoLetter("told in the debt notice once recovery is planned"),
+    )
     class OverpaymentIdentified(JourneyAggregate.Created):
         """An overpayment was found: the benefit, its cause, the period and the amount."""
 
@@ -177,6 +313,15 @@ class Debt(JourneyAggregate):
             aggregate.period_from = self.period_from
             aggregate.period_to = self.period_to
 
+    @implies(
+        timeline=lambda e: (
+            f"{e.benefit.value} {e.advance_kind.value.replace('_', ' ')} advance of "
+            f"{pounds(e.amount_pence)} taken on {e.taken_on.isoformat()}, first repayment "
+            f"{e.first_repayment_on.isoformat()}"
+            + (f" (deferred {e.deferral_months} months)" if e.deferral_months else "")
+        ),
+        letter=NoLetter("told in the debt notice once recovery is planned"),
+    )
     class AdvanceTaken(JourneyAggregate.Created):
         """The customer took an advance, repaid from a first repayment date."""
 
@@ -398,6 +543,10 @@ class Debt(JourneyAggregate):
 
     # -- planning and notice --------------------------------------------------------------------
 
+    @implies(
+        timeline=_recovery_planned_label,
+        letter=NoLetter("told in the debt notice recorded with it"),
+    )
     class RecoveryPlanned(JourneyAggregate.Event):
         """The recovery method (and, when it can be set, the rate) were decided by rule."""
 
@@ -482,6 +631,13 @@ class Debt(JourneyAggregate):
         self.repay_months = repay_months
         self.suspended = self.suspended or suspended
 
+    @implies(
+        timeline=lambda e: (
+            "Debt notice sent"
+            + (f": reconsideration by {e.dispute_by.isoformat()}" if e.dispute_by else "")
+        ),
+        letter=Letter("debt_notice", "Money you owe us", _notified_letter),
+    )
     class Notified(JourneyAggregate.Event):
         """The customer was told of the debt, how it is recovered and their dispute rights."""
 
@@ -538,6 +694,13 @@ class Debt(JourneyAggregate):
 
     # -- movements ------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"{_TAKEN[e.source]}: {pounds(e.amount_pence)} on {e.period_start.isoformat()}, "
+            f"{_left(e.balance_after_pence)}"
+        ),
+        letter=NoLetter("a repayment under the plan the debt notice set out"),
+    )
     class DeductionTaken(JourneyAggregate.Event):
         """An amount was recovered for a period: from benefit, from wages or by the plan.
 
@@ -679,6 +842,12 @@ class Debt(JourneyAggregate):
         if rate_decision is not None:
             self.per_period_pence = int(rate_decision.outcome["per_period_pence"])
 
+    @implies(
+        timeline=lambda e: (
+            f"Repaid early: {pounds(e.amount_pence)}, {_left(e.balance_after_pence)}"
+        ),
+        letter=NoLetter("the customer paid it and so already knows"),
+    )
     class Repaid(JourneyAggregate.Event):
         """The customer repaid early, in full or in part."""
 
@@ -702,6 +871,10 @@ class Debt(JourneyAggregate):
     def _repaid(self, effective_date: date, amount_pence: int, balance_after_pence: int) -> None:
         self._apply(MovementKind.REPAYMENT, effective_date, amount_pence)
 
+    @implies(
+        timeline=lambda e: f"Written off: {pounds(e.amount_pence)}, {_left(e.balance_after_pence)}",
+        letter=Letter("debt_waived", "A decision about money you owe us", _waived_letter),
+    )
     class Waived(JourneyAggregate.Event):
         """A person wrote off some or all of the balance, with grounds and reasons."""
 
@@ -740,6 +913,10 @@ class Debt(JourneyAggregate):
     ) -> None:
         self._apply(MovementKind.WAIVER, effective_date, amount_pence)
 
+    @implies(
+        timeline=lambda e: f"Small debt of {pounds(e.amount_pence)} left unrecovered",
+        letter=NoLetter("told in the debt notice recorded with it"),
+    )
     class LeftUnrecovered(JourneyAggregate.Event):
         """A small balance is not recovered (the recovery method rule said so)."""
 
@@ -768,6 +945,10 @@ class Debt(JourneyAggregate):
         self.movements.append(Movement(kind=kind, on=on, amount_pence=amount_pence))
         self.balance_pence -= amount_pence
 
+    @implies(
+        timeline=lambda e: "Debt cleared: nothing owed",
+        letter=NoLetter("the balance reached nothing through facts already told"),
+    )
     class Cleared(JourneyAggregate.Event):
         """Nothing is owed any more (saved with the movement that cleared it)."""
 
@@ -783,6 +964,10 @@ class Debt(JourneyAggregate):
 
     # -- hardship -------------------------------------------------------------------------------
 
+    @implies(
+        timeline=_hardship_requested_label,
+        letter=NoLetter("the customer's own request; the hardship decision answers it"),
+    )
     class HardshipRequested(JourneyAggregate.Event):
         """The customer asked for recovery to be reduced or paused for some months."""
 
@@ -855,6 +1040,12 @@ class Debt(JourneyAggregate):
             requested_on=effective_date,
         )
 
+    @implies(
+        timeline=_hardship_decided_label,
+        letter=Letter(
+            "debt_hardship_decision", "Your request about your repayments", _hardship_decided_letter
+        ),
+    )
     class HardshipDecided(JourneyAggregate.Event):
         """A decision maker decided the hardship request (granted: the rate and its months)."""
 
@@ -913,6 +1104,10 @@ class Debt(JourneyAggregate):
 
     # -- suspension and death -------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: "Recovery suspended under the Special Rules debt recovery policy",
+        letter=NoLetter("nothing is sent: a letter could reveal why recovery stopped"),
+    )
     class RecoverySuspended(JourneyAggregate.Event):
         """Recovery stopped under department policy (the decision that says so, by reference)."""
 
@@ -934,6 +1129,13 @@ class Debt(JourneyAggregate):
         self.suspended = True
         self.suspended_by = policy
 
+    @implies(
+        timeline=lambda e: (
+            f"Debt transferred to the estate: {pounds(e.balance_pence)} to recover "
+            f"(reference {e.reference}), never from family"
+        ),
+        letter=NoLetter("the customer has died: the estate is written to outside Journeys"),
+    )
     class TransferredToEstate(JourneyAggregate.Event):
         """The customer died: the balance is recovered from the estate, never from family."""
 

@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 
 from domain.aggregate import JourneyAggregate
 from domain.errors import DomainError
-from domain.obligations import CODE, NotPersonal
+from domain.obligations import CODE, KIND_ONLY, NoLetter, NotPersonal, implies
 
 PURPOSE_MAX_LENGTH = 200
 """A purpose is a short statement ("phone call from customer"), not a case note."""
@@ -56,6 +56,10 @@ def stated_purpose(purpose: str | None) -> str:
 class Disclosure(JourneyAggregate):
     """One read of customer data by a member of staff: who, in which role, why, and what."""
 
+    @implies(
+        timeline=KIND_ONLY,
+        letter=NoLetter("the audit of a staff read; the customer is not written to"),
+    )
     class Recorded(JourneyAggregate.Created):
         """Staff read customer data (customer None: a list of many, such as a worklist).
 

@@ -19,9 +19,11 @@ from domain.claim import Claim
 from domain.customer import Customer
 from domain.decisions import Decision
 from domain.errors import CustomerDeceased, InvalidLumpSum, LumpSumNotHeld, ReleaseBySameColleague
+from domain.obligations import implies
 from domain.rules.safeguarding import SAFEGUARDING_LUMP_SUM_HOLD, LumpSumFacts
 from domain.safeguarding_checks import not_before, required_text
-from domain.values import Actor
+from domain.values import Actor, pounds
+from domain.wording import SAFEGUARDING_WORK
 
 
 class LumpSumStatus(Enum):
@@ -42,6 +44,14 @@ def _refuse_if_deceased(date_of_death: date | None, action: str) -> None:
 class LumpSum(JourneyAggregate):
     """An arrears payment for a period of a customer's claim."""
 
+    @implies(
+        timeline=lambda e: (
+            f"Lump sum of {pounds(e.amount_pence)} proposed for {e.period_from.isoformat()} to "
+            f"{e.period_to.isoformat()}"
+            + (": held for a colleague's check" if e.hold_decision.outcome.get("hold") else "")
+        ),
+        letter=SAFEGUARDING_WORK,
+    )
     class Proposed(JourneyAggregate.Created):
         """A colleague proposed an arrears payment; the rule said whether it is held."""
 
@@ -132,6 +142,13 @@ class LumpSum(JourneyAggregate):
         self.released_by: Actor | None = None
         self.check_note: str | None = None
 
+    @implies(
+        timeline=lambda e: (
+            "Lump sum released"
+            + (f" after a check: {e.check_note}" if e.check_note else " at once")
+        ),
+        letter=SAFEGUARDING_WORK,
+    )
     class Released(JourneyAggregate.Event):
         """The payment was released: at once (no check needed) or after a colleague's check."""
 

@@ -19,9 +19,10 @@ from domain.errors import (
     RecommendationsOutstanding,
     SeriousCaseClosed,
 )
-from domain.obligations import STAFF_ID
+from domain.obligations import STAFF_ID, implies
 from domain.safeguarding_checks import due_not_before, named_owner, not_before, required_text
 from domain.values import Actor, ValueObject
+from domain.wording import SAFEGUARDING_WORK
 
 
 class Recommendation(ValueObject):
@@ -44,6 +45,10 @@ class Recommendation(ValueObject):
 class SeriousCaseReferral(JourneyAggregate):
     """A customer's case referred to the Serious Case Panel."""
 
+    @implies(
+        timeline=lambda e: f"Referred to the Serious Case Panel: {e.reason}",
+        letter=SAFEGUARDING_WORK,
+    )
     class Referred(JourneyAggregate.Created):
         """A colleague referred the case to the Serious Case Panel, saying why."""
 
@@ -84,6 +89,13 @@ class SeriousCaseReferral(JourneyAggregate):
                 f"cannot {action}: the referral was closed on {self.closed_on.isoformat()}"
             )
 
+    @implies(
+        timeline=lambda e: (
+            f"Panel recommendation {e.recommendation.number} for {e.recommendation.owner}, due "
+            f"{e.recommendation.due_on.isoformat()}: {e.recommendation.text}"
+        ),
+        letter=SAFEGUARDING_WORK,
+    )
     class RecommendationMade(JourneyAggregate.Event):
         """The panel made a recommendation, with an owner and a due date."""
 
@@ -111,6 +123,10 @@ class SeriousCaseReferral(JourneyAggregate):
     def _recommendation_made(self, effective_date: date, recommendation: Recommendation) -> None:
         self.recommendations[recommendation.number] = recommendation
 
+    @implies(
+        timeline=lambda e: f"Panel recommendation {e.number} completed: {e.outcome}",
+        letter=SAFEGUARDING_WORK,
+    )
     class RecommendationCompleted(JourneyAggregate.Event):
         """A recommendation was carried out; its outcome is recorded."""
 
@@ -140,6 +156,10 @@ class SeriousCaseReferral(JourneyAggregate):
             update={"outcome": outcome, "completed_on": effective_date}
         )
 
+    @implies(
+        timeline=lambda e: f"Serious case referral closed: {e.summary}",
+        letter=SAFEGUARDING_WORK,
+    )
     class Closed(JourneyAggregate.Event):
         """Every recommendation is done; the referral is closed with a summary."""
 

@@ -22,9 +22,10 @@ from domain.errors import (
     PlanStepOutOfOrder,
     StatementDetailsMissing,
 )
-from domain.obligations import STAFF_ID
+from domain.obligations import STAFF_ID, implies
 from domain.safeguarding_checks import named_owner, not_before, required_text
 from domain.values import Actor, ValueObject
+from domain.wording import SAFEGUARDING_WORK
 
 
 class PlanStep(Enum):
@@ -76,6 +77,10 @@ def applicable_steps(urgent: bool | None) -> tuple[PlanStep, ...]:
 class SixPointPlan(JourneyAggregate):
     """The plan followed after a customer's statement of suicide or self-harm."""
 
+    @implies(
+        timeline=lambda e: "Six-point plan started: statement of suicide or self-harm",
+        letter=SAFEGUARDING_WORK,
+    )
     class Opened(JourneyAggregate.Created):
         """A customer made a statement of suicide or self-harm; the plan starts."""
 
@@ -123,6 +128,13 @@ class SixPointPlan(JourneyAggregate):
             steps = (*steps, PlanStep.LINE_MANAGER_REVIEW)
         return tuple(step for step in steps if step not in self.steps)
 
+    @implies(
+        timeline=lambda e: (
+            f"Six-point plan: {e.record.step.value.replace('_', ' ')} "
+            f"({e.record.done_by}, {e.record.done_on.isoformat()})"
+        ),
+        letter=SAFEGUARDING_WORK,
+    )
     class StepRecorded(JourneyAggregate.Event):
         """A step of the plan was done."""
 
@@ -185,6 +197,10 @@ class SixPointPlan(JourneyAggregate):
     def _step_recorded(self, effective_date: date, record: StepRecord) -> None:
         self.steps[record.step] = record
 
+    @implies(
+        timeline=lambda e: "Six-point plan complete",
+        letter=SAFEGUARDING_WORK,
+    )
     class Completed(JourneyAggregate.Event):
         """Every step that applies is done."""
 

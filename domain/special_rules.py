@@ -27,7 +27,7 @@ from domain.errors import (
     SpecialRulesCaseClosed,
     Sr1SignerNotAccepted,
 )
-from domain.obligations import SYSTEM_WORDING
+from domain.obligations import SYSTEM_WORDING, NoLetter, implies
 from domain.rules.special_rules import (
     SPECIAL_RULES_CLEARANCE_TARGET,
     SPECIAL_RULES_DEBT_RECOVERY,
@@ -91,9 +91,16 @@ class FastTrackedClaim(ValueObject):
     reminder_on: date | None = None
 
 
+_NOT_TOLD = NoLetter("nothing is sent: a letter could reveal the Special Rules basis")
+
+
 class SpecialRulesCase(WithDeadlines):
     """One customer's Special Rules case."""
 
+    @implies(
+        timeline=lambda e: "Special Rules case opened",
+        letter=_NOT_TOLD,
+    )
     class Opened(WithDeadlines.Created):
         """The first SR1 for the customer arrived."""
 
@@ -158,6 +165,14 @@ class SpecialRulesCase(WithDeadlines):
 
     # -- evidence -------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"SR1 received on {e.effective_date.isoformat()}, signed by a "
+            f"{e.evidence.signer_role.value}"
+            + (": third-party claim, do not tell the customer" if e.basis_withheld else "")
+        ),
+        letter=_NOT_TOLD,
+    )
     class EvidenceRecorded(WithDeadlines.Event):
         """An SR1 arrived with a claim (basis_withheld: the customer must not be told)."""
 
@@ -201,6 +216,13 @@ class SpecialRulesCase(WithDeadlines):
 
     # -- claims ---------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"Special Rules definition for the {e.benefit.value} claim: "
+            + ("met, fast-tracked" if e.clearance is not None else "not met")
+        ),
+        letter=_NOT_TOLD,
+    )
     class ClaimConsidered(WithDeadlines.Event):
         """The definition in force on a claim's date was applied to the SR1.
 
@@ -274,6 +296,10 @@ class SpecialRulesCase(WithDeadlines):
             at_risk_from=target.at_risk_from,
         )
 
+    @implies(
+        timeline=lambda e: "Debt recovery policy for Special Rules applied",
+        letter=_NOT_TOLD,
+    )
     class DebtRecoveryPolicyApplied(WithDeadlines.Event):
         """The department's debt recovery policy for a Special Rules customer, decided."""
 
@@ -292,6 +318,13 @@ class SpecialRulesCase(WithDeadlines):
     def _debt_recovery_policy_applied(self, effective_date: date, decision: Decision) -> None:
         self.debt_policy = decision
 
+    @implies(
+        timeline=lambda e: (
+            f"Special Rules claim decided on {e.effective_date.isoformat()}"
+            + (f"; award ends {e.award_ends_on.isoformat()}" if e.award_ends_on else "")
+        ),
+        letter=_NOT_TOLD,
+    )
     class ClaimDecided(WithDeadlines.Event):
         """A fast-tracked claim was decided (its award's end, if it has one, and reminder)."""
 
@@ -345,6 +378,13 @@ class SpecialRulesCase(WithDeadlines):
             }
         )
 
+    @implies(
+        timeline=lambda e: (
+            "Special Rules award ends soon: "
+            + ", ".join(day.isoformat() for day in e.award_ends_on)
+        ),
+        letter=_NOT_TOLD,
+    )
     class AwardEndReminderDue(WithDeadlines.Event):
         """A caseworker must act: a fast-tracked award ends soon (no customer letter)."""
 
@@ -370,6 +410,10 @@ class SpecialRulesCase(WithDeadlines):
 
     # -- death ----------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"Special Rules case closed: {e.reason}",
+        letter=_NOT_TOLD,
+    )
     class Closed(WithDeadlines.Event):
         """The case closed: the customer died."""
 

@@ -31,7 +31,7 @@ from domain.errors import (
     NotAChildDlaRecipient,
     TransitionOver,
 )
-from domain.obligations import SYSTEM_WORDING, Personal
+from domain.obligations import SYSTEM_WORDING, Letter, NoLetter, Personal, implies
 from domain.periods import age_on, birthday
 from domain.rules.dla_child import (
     DLA_CHILD_AGE_REVIEWS,
@@ -64,8 +64,12 @@ from domain.rules.dla_to_pip import (
     SuspensionFacts,
     TerminationFacts,
 )
+from domain.rules.dla_to_pip import (
+    Action as Action,
+)
 from domain.rules.framework import Decided
 from domain.values import ClaimantRole, EventRef, Region, ValueObject
+from domain.wording import day
 
 _T = TypeVar("_T")
 
@@ -129,23 +133,99 @@ class ClaimedIn(Enum):
     LATE = "late"
 
 
-class Action:
-    """The actions of the journey's deadlines."""
-
-    PRE_16_LETTER = "dla_pip.pre_16_letter"
-    INVITE = "dla_pip.invite"
-    CLOSE_FIRST_WINDOW = "dla_pip.close_first_window"
-    CLOSE_SECOND_WINDOW = "dla_pip.close_second_window"
-    END_DLA = "dla_pip.end_dla"
-    AGE_REVIEW = "dla_child.age_review"
-
-
 _WINDOWS = {Action.CLOSE_FIRST_WINDOW, Action.CLOSE_SECOND_WINDOW}
+
+
+STAGE_TEXT = {
+    TransitionStage.AWAITING_INVITATION: "Waiting to invite a PIP claim",
+    TransitionStage.INVITATION_DEFERRED: "Invitation waits for discharge from hospital",
+    TransitionStage.INVITED: "Invited to claim PIP",
+    TransitionStage.DLA_SUSPENDED: "DLA suspended: no PIP claim by the deadline",
+    TransitionStage.PIP_CLAIMED: "PIP claimed: DLA continues until the decision",
+    TransitionStage.DLA_ENDING: "PIP claim determined: DLA ending",
+    TransitionStage.COMPLETED: "DLA ended after the PIP claim was determined",
+    TransitionStage.DLA_ENDED_NO_CLAIM: "DLA ended: no PIP claim",
+    TransitionStage.CLOSED: "Closed: death notified",
+}
+"""Each stage as caseworkers read it (the transition views and the timeline)."""
+
+_CLAIMED_IN = {
+    ClaimedIn.BEFORE_INVITATION: "before the invitation",
+    ClaimedIn.FIRST_WINDOW: "in time",
+    ClaimedIn.LATE: "after the deadline, within the second notice's",
+}
+
+
+# -- what the journey's events say: letters and timeline labels ---------------------------------
+
+
+def _started_label(event: DlaToPipTransition.Started) -> str:
+    plan = DLA_PIP_INVITATION_DATE.outcome_of(event.invitation_plan)
+    return (
+        f"DLA to PIP transition started: 16 on {plan.sixteenth_birthday.isoformat()}, "
+        f"PIP invitation due on {plan.invite_on.isoformat()}"
+    )
+
+
+def _dla_restarted_label(event: DlaToPipTransition.DlaRestarted) -> str:
+    unpaid = ""
+    if event.unpaid_from is not None and event.unpaid_to is not None:
+        unpaid = f", not paid from {event.unpaid_from.isoformat()} to {event.unpaid_to.isoformat()}"
+    return f"DLA restarted on {event.effective_date.isoformat()}{unpaid}"
+
+
+def _pre_16_letter(e: DlaToPipTransition.Pre16LetterSent) -> str:
+    return (
+        "Disability Living Allowance (DLA) for children ends at 16. Around your 16th birthday "
+        "we will invite you to claim Personal Independence Payment (PIP) instead. You do not "
+        "need to do anything yet."
+    )
+
+
+def _invitation_letter(e: DlaToPipTransition.InvitationIssued) -> str:
+    return (
+        "Please claim Personal Independence Payment (PIP) by "
+        f"{day(e.claim_by)}. Your DLA carries on while we decide your PIP claim."
+    )
+
+
+def _second_notice_letter(e: DlaToPipTransition.SecondNoticeSent) -> str:
+    return (
+        "We have not received your claim for Personal Independence Payment (PIP), so your DLA "
+        f"will stop being paid. If you claim PIP by {day(e.claim_by)}, your DLA will start "
+        "again while we decide it; if you do not, your DLA will end."
+    )
+
+
+def _terminated_letter(e: DlaToPipTransition.DlaTerminated) -> str:
+    return (
+        f"Your Disability Living Allowance (DLA) ended on {day(e.effective_date)} because we "
+        "did not receive a claim for Personal Independence Payment (PIP). You can still claim "
+        "PIP."
+    )
+
+
+def _restarted_letter(e: DlaToPipTransition.DlaRestarted) -> str:
+    return (
+        "Thank you for your claim for Personal Independence Payment (PIP). Your DLA starts "
+        f"again from {day(e.effective_date)} while we decide it."
+    )
+
+
+def _reinstated_letter(e: DlaToPipTransition.DlaReinstated) -> str:
+    return (
+        "Your Disability Living Allowance (DLA) carries on until we decide your claim for "
+        "Personal Independence Payment (PIP)."
+    )
 
 
 class DlaToPipTransition(WithDeadlines):
     """One young person's move from child DLA to PIP."""
 
+    @implies(
+        timeline=_started_label,
+        letter=NoLetter("the journey starts quietly; the letter before 16 is the first"),
+    )
     class Started(WithDeadlines.Created):
         """The journey started from a child DLA award."""
 
@@ -327,6 +407,10 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- letters and the invitation ------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: "Letter sent before 16: DLA ends at 16 and PIP must be claimed",
+        letter=Letter("dla_pip_pre_16", "Your DLA when you turn 16", _pre_16_letter),
+    )
     class Pre16LetterSent(WithDeadlines.Event):
         """A letter before the 16th birthday said DLA ends at 16 and PIP must be claimed."""
 
@@ -336,6 +420,12 @@ class DlaToPipTransition(WithDeadlines):
     def _pre_16_letter_sent(self, effective_date: date) -> None:
         pass
 
+    @implies(
+        timeline=lambda e: (
+            "PIP invitation put off: in hospital on the 16th birthday, invite on discharge"
+        ),
+        letter=NoLetter("the invitation waits for discharge; nothing is sent"),
+    )
     class InvitationDeferred(WithDeadlines.Event):
         """In hospital on the 16th birthday: the invitation waits for discharge."""
 
@@ -346,6 +436,12 @@ class DlaToPipTransition(WithDeadlines):
     def _invitation_deferred(self, effective_date: date, decision: Decision) -> None:
         self.stage = TransitionStage.INVITATION_DEFERRED
 
+    @implies(
+        timeline=lambda e: f"Invited to claim PIP by {e.claim_by.isoformat()}",
+        letter=Letter(
+            "dla_pip_invitation", "Claim Personal Independence Payment", _invitation_letter
+        ),
+    )
     class InvitationIssued(WithDeadlines.Event):
         """The young person was invited to claim PIP, with the last day to claim."""
 
@@ -402,6 +498,10 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- hospital -----------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"Went into hospital on {e.effective_date.isoformat()}",
+        letter=NoLetter("we were told of it; recording it writes nothing"),
+    )
     class HospitalAdmissionRecorded(WithDeadlines.Event):
         """The young person went into hospital (effective on the admission date)."""
 
@@ -423,6 +523,10 @@ class DlaToPipTransition(WithDeadlines):
         self.hospital_discharged_on = None
         self.hospital_event = self._next_ref()
 
+    @implies(
+        timeline=lambda e: f"Left hospital on {e.effective_date.isoformat()}",
+        letter=NoLetter("we were told of it; recording it writes nothing"),
+    )
     class HospitalDischargeRecorded(WithDeadlines.Event):
         """The young person left hospital (effective on the discharge date)."""
 
@@ -466,6 +570,12 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- the PIP claim ------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"PIP claimed on {e.effective_date.isoformat()}, {_CLAIMED_IN[e.claimed_in]}"
+        ),
+        letter=NoLetter("the PIP claim's own events imply its letters"),
+    )
     class PipClaimed(WithDeadlines.Event):
         """A PIP claim was made in the journey (effective on the claim date)."""
 
@@ -550,6 +660,10 @@ class DlaToPipTransition(WithDeadlines):
         self.pip_claimed_on = effective_date
         self.claimed_in = claimed_in
 
+    @implies(
+        timeline=lambda e: f"PIP claim withdrawn; back to: {STAGE_TEXT[e.returned_to]}",
+        letter=NoLetter("the customer withdrew the PIP claim and so already knows"),
+    )
     class PipClaimWithdrawn(WithDeadlines.Event):
         """The journey's PIP claim was withdrawn: it is as if no claim had been made."""
 
@@ -618,6 +732,12 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- no claim: suspension, second notice, restart, termination ----------------------------
 
+    @implies(
+        timeline=lambda e: (
+            f"DLA suspended from {e.effective_date.isoformat()}: no PIP claim by the deadline"
+        ),
+        letter=NoLetter("told in the second notice recorded with it"),
+    )
     class DlaSuspended(WithDeadlines.Event):
         """DLA stopped being paid for want of a PIP claim (effective from the suspension day)."""
 
@@ -639,6 +759,10 @@ class DlaToPipTransition(WithDeadlines):
         self.suspended_from = effective_date
         self.suspension_event = self._next_ref()
 
+    @implies(
+        timeline=lambda e: f"Second notice sent: claim PIP by {e.claim_by.isoformat()} or DLA ends",
+        letter=Letter("dla_pip_second_notice", "Your DLA is stopping", _second_notice_letter),
+    )
     class SecondNoticeSent(WithDeadlines.Event):
         """A second notice gave a further 28 days to claim PIP."""
 
@@ -669,6 +793,10 @@ class DlaToPipTransition(WithDeadlines):
             today,
         )
 
+    @implies(
+        timeline=_dla_restarted_label,
+        letter=Letter("dla_pip_dla_restarted", "Your DLA starts again", _restarted_letter),
+    )
     class DlaRestarted(WithDeadlines.Event):
         """A PIP claim in the second window restarted DLA, without back-pay."""
 
@@ -701,6 +829,13 @@ class DlaToPipTransition(WithDeadlines):
     ) -> None:
         self.restarted_on = effective_date
 
+    @implies(
+        timeline=lambda e: (
+            f"DLA ended (last day {e.effective_date.isoformat()}): "
+            "no PIP claim after the second notice"
+        ),
+        letter=Letter("dla_pip_dla_ended", "Your DLA has ended", _terminated_letter),
+    )
     class DlaTerminated(WithDeadlines.Event):
         """No PIP claim followed the second notice: DLA ended (effective on its last day)."""
 
@@ -758,6 +893,13 @@ class DlaToPipTransition(WithDeadlines):
             sources={"decided_on": claim_event, "pay_cycle": self.start_event},
         )
 
+    @implies(
+        timeline=lambda e: (
+            f"DLA's last day set: {e.dla_ends_on.isoformat()}"
+            + (f"; PIP from {e.pip_starts_on.isoformat()}" if e.pip_starts_on else "")
+        ),
+        letter=NoLetter("told in the PIP claim's decision or disallowance letter"),
+    )
     class DlaEndDecided(WithDeadlines.Event):
         """The PIP claim was determined: DLA's last day (and PIP's first, if awarded) is set."""
 
@@ -807,6 +949,10 @@ class DlaToPipTransition(WithDeadlines):
         self.dla_end_basis = DLA_PIP_DLA_END_DATE.outcome_of(decision).basis
         self.dla_end_event = self._next_ref()
 
+    @implies(
+        timeline=lambda e: f"DLA ended (last day {e.effective_date.isoformat()})",
+        letter=NoLetter("the day set in an earlier letter arrived"),
+    )
     class DlaEnded(WithDeadlines.Event):
         """DLA's last day passed (effective on that day)."""
 
@@ -816,6 +962,13 @@ class DlaToPipTransition(WithDeadlines):
     def _dla_ended(self, effective_date: date) -> None:
         self.stage = TransitionStage.COMPLETED
 
+    @implies(
+        timeline=lambda e: (
+            "DLA reinstated until the PIP decision: good reason accepted"
+            + (f"; arrears from {e.arrears_from.isoformat()}" if e.arrears_from else "")
+        ),
+        letter=Letter("dla_pip_dla_reinstated", "Your DLA carries on", _reinstated_letter),
+    )
     class DlaReinstated(WithDeadlines.Event):
         """A good reason was accepted: DLA carries on until the PIP claim is decided."""
 
@@ -857,6 +1010,10 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- appointee ----------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"Appointee for PIP appointed from {e.effective_date.isoformat()}",
+        letter=NoLetter("recorded for the young person's file; no letter is sent"),
+    )
     class NewAppointeeAppointed(WithDeadlines.Event):
         """Someone was appointed to act for the young person for PIP (a DLA one does not carry)."""
 
@@ -883,6 +1040,10 @@ class DlaToPipTransition(WithDeadlines):
     def _new_appointee_appointed(self, effective_date: date) -> None:
         self.new_appointee_on = effective_date
 
+    @implies(
+        timeline=lambda e: f"No appointee needed for PIP: {e.reason}",
+        letter=NoLetter("recorded for the young person's file; no letter is sent"),
+    )
     class AppointeeNotNeeded(WithDeadlines.Event):
         """The young person will deal with PIP themselves: no appointee is needed."""
 
@@ -902,6 +1063,10 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- age reviews -----------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"DLA award review due at age {e.age}",
+        letter=NoLetter("work for a caseworker: recording it writes nothing"),
+    )
     class AgeReviewDue(WithDeadlines.Event):
         """The DLA award's review at an age fell due."""
 
@@ -912,6 +1077,10 @@ class DlaToPipTransition(WithDeadlines):
     def _age_review_due(self, effective_date: date, age: int) -> None:
         self.reviews_due[age] = effective_date
 
+    @implies(
+        timeline=lambda e: f"DLA award review at age {e.age} completed: {e.outcome}",
+        letter=NoLetter("a caseworker's record of the review; recording it writes nothing"),
+    )
     class AgeReviewCompleted(WithDeadlines.Event):
         """A caseworker completed the DLA award's review at an age."""
 
@@ -934,6 +1103,10 @@ class DlaToPipTransition(WithDeadlines):
 
     # -- death ------------------------------------------------------------------------------------
 
+    @implies(
+        timeline=lambda e: f"DLA to PIP transition closed: {e.reason}",
+        letter=NoLetter("the young person has died: nobody to write to in this journey"),
+    )
     class Closed(WithDeadlines.Event):
         """The journey stopped: the young person died."""
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from domain.aggregate import JourneyAggregate
 from domain.deadlines import WithDeadlines
 from domain.rules.dla_to_pip import DLA_PIP_DLA_END_DATE, DLA_PIP_INVITATION_DATE
-from domain.transition import Action, DlaToPipTransition, TransitionStage
+from domain.transition import STAGE_TEXT, Action, DlaToPipTransition, TransitionStage
 from projections.model import (
     AgeReviewItem,
     TransitionCase,
@@ -26,18 +26,6 @@ from projections.projection import LoggedEvent, Projection, long_date, owner_of,
 from projections.store import ViewBatch
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-STAGE_TEXT = {
-    TransitionStage.AWAITING_INVITATION: "Waiting to invite a PIP claim",
-    TransitionStage.INVITATION_DEFERRED: "Invitation waits for discharge from hospital",
-    TransitionStage.INVITED: "Invited to claim PIP",
-    TransitionStage.DLA_SUSPENDED: "DLA suspended: no PIP claim by the deadline",
-    TransitionStage.PIP_CLAIMED: "PIP claimed: DLA continues until the decision",
-    TransitionStage.DLA_ENDING: "PIP claim determined: DLA ending",
-    TransitionStage.COMPLETED: "DLA ended after the PIP claim was determined",
-    TransitionStage.DLA_ENDED_NO_CLAIM: "DLA ended: no PIP claim",
-    TransitionStage.CLOSED: "Closed: death notified",
-}
 
 _WAITING_FOR_INVITATION = {
     TransitionStage.AWAITING_INVITATION.value,

@@ -23,6 +23,18 @@ from domain.rules.dla_child import PayCycle
 from domain.rules.framework import Evaluation, NoParameters, Rule, RuleVersion
 from domain.values import Region, ValueObject, Weekday
 
+
+class Action:
+    """The actions of the journey's deadlines."""
+
+    PRE_16_LETTER = "dla_pip.pre_16_letter"
+    INVITE = "dla_pip.invite"
+    CLOSE_FIRST_WINDOW = "dla_pip.close_first_window"
+    CLOSE_SECOND_WINDOW = "dla_pip.close_second_window"
+    END_DLA = "dla_pip.end_dla"
+    AGE_REVIEW = "dla_child.age_review"
+
+
 GOV_UK_DLA = "https://www.gov.uk/dla-disability-living-allowance-benefit/how-to-claim"
 SI_2013_387 = "https://www.legislation.gov.uk/uksi/2013/387"
 NI_REGULATION = "http://www.legislation.gov.uk/nisr/2016/227/regulation/17/made"
