@@ -356,20 +356,19 @@ class Customer(JourneyAggregate):
         letter=NoLetter("the outbox itself"),
     )
     class ContactRefused(JourneyAggregate.Event):
-        """A message was not sent, and why (the customer's death was notified)."""
+        """A message was not sent, and why (a death was notified, or the data was erased)."""
 
         effective_date: date
         message: OutboundMessage
         reason: Annotated[str, SYSTEM_WORDING]  # why the outbox held it back
 
     def queue_contact(self, message: OutboundMessage, today: date) -> bool:
-        """Queue a message; after a death it is refused with the refusal recorded (False)."""
+        """Queue a message; after a death or an erasure it is refused, recorded (False)."""
         if message.contact_id in self.contacts:
             return False  # the same fact already queued its message
-        if self.date_of_death is not None:
-            self._contact_refused(
-                effective_date=today, message=message, reason=self._death_reason()
-            )
+        refusal = self._why_no_contact()
+        if refusal is not None:
+            self._contact_refused(effective_date=today, message=message, reason=refusal)
             return False
         self._contact_queued(effective_date=today, message=message)
         return True
@@ -383,19 +382,26 @@ class Customer(JourneyAggregate):
                 f"contact {contact_id} is not queued"
                 + (f" (it was {status.value})" if status is not None else " (no such contact)")
             )
-        if self.date_of_death is not None:
+        refusal = self._why_no_contact()
+        if refusal is not None:
             self._contact_refused(
                 effective_date=today,
                 message=message,
-                reason=f"{self._death_reason()} after the message was queued",
+                reason=f"{refusal} after the message was queued",
             )
             return None
         self._contact_sent(effective_date=today, contact_id=contact_id)
         return message
 
-    def _death_reason(self) -> str:
-        died = self.date_of_death.isoformat() if self.date_of_death is not None else "unknown"
-        return f"death notified (date of death {died}): no contact is sent"
+    def _why_no_contact(self) -> str | None:
+        """Why nothing may be sent to the customer now (None: a message may go)."""
+        if self.date_of_death is not None:
+            died = self.date_of_death.isoformat()
+            return f"death notified (date of death {died}): no contact is sent"
+        if self.personal_data_erased:
+            # The address and the key the message was sealed under are gone: nobody to write to.
+            return "personal data erased: no contact is sent"
+        return None
 
     @event(ContactQueued)
     def _contact_queued(self, effective_date: date, message: OutboundMessage) -> None:

@@ -18,7 +18,7 @@ def release_letters(console: Console, system: Journeys) -> None:
     run = system.outbox.run()
     console.print(
         f"Outbox released to {system.settings.contact_spool_path}: [bold]{len(run.sent)} sent"
-        f"[/bold], {len(run.refused)} refused (death notified before release), "
+        f"[/bold], {len(run.refused)} refused (death notified or data erased), "
         f"{len(run.failed)} failed."
     )
     system.projections.catch_up()

@@ -1,7 +1,8 @@
 """`journeys outbox run`: release queued letters, texts and emails to the spool.
 
 Each queued contact is claimed on the customer's record before it is written to the spool,
-so a contact whose customer's death was notified is refused (and the refusal recorded),
+so a contact whose customer died or had their personal data erased is refused (and the
+refusal recorded),
 never sent; a run repeated at once finds nothing left to do.
 """
 
@@ -28,7 +29,8 @@ DEFAULT_INTERVAL = 10.0
 def _summary(run: OutboxRun) -> str:
     return (
         f"Outbox: [bold]{len(run.sent)} sent[/bold], {len(run.refused)} refused (death "
-        f"notified), {len(run.already_done)} already done, {len(run.failed)} failed."
+        f"notified or data erased), {len(run.already_done)} already done,"
+        f" {len(run.failed)} failed."
     )
 
 

@@ -34,28 +34,32 @@ def cli_settings(cli_settings: Settings, spool: Path, monkeypatch: pytest.Monkey
     return cli_settings
 
 
-def queue_messages(settings: Settings, *, alive: int, deceased: int) -> None:
-    """Queue one message for each of `alive` customers and `deceased` who then died."""
+def queue_messages(settings: Settings, *, alive: int, deceased: int, erased: int = 0) -> None:
+    """Queue a message for each of `alive` customers, `deceased` who then died and `erased`."""
     with build(settings, clock=SimulatedClock.on(date(2026, 1, 5))) as system:
         application = system.application
-        for index in range(alive + deceased):
+        for index in range(alive + deceased + erased):
             customer_id = application.register_customer(
                 nino=new_nino(), name="Ada", date_of_birth=date(1980, 1, 1)
             ).id
             application.send_message(customer_id, subject="Hello", body="Please call us.")
-            if index >= alive:
+            if alive <= index < alive + deceased:
                 application.notify_death(customer_id, date(2026, 1, 4), "TUO-5")
+            elif index >= alive + deceased:
+                system.erase_personal_data(customer_id, "the customer asked")
 
 
-def test_outbox_run_spools_what_is_queued_and_refuses_the_deceased(
+def test_outbox_run_spools_what_is_queued_and_refuses_the_deceased_and_the_erased(
     cli_settings: Settings, spool: Path
 ) -> None:
-    queue_messages(cli_settings, alive=2, deceased=1)
+    queue_messages(cli_settings, alive=2, deceased=1, erased=1)
 
     result = runner.invoke(app, ["outbox", "run"])
 
     assert result.exit_code == 0, result.output
-    assert "2 sent, 1 refused (death notified), 0 already done, 0 failed." in result.output
+    assert "2 sent, 2 refused (death notified or data erased), 0 already done, 0 failed." in (
+        result.output
+    )
     written = sorted(spool.glob("*.json"))
     assert len(written) == 2
     assert {json.loads(path.read_text())["subject"] for path in written} == {"Hello"}

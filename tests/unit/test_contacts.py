@@ -1,4 +1,4 @@
-"""Outbound contact on the Customer: queued, sent, or refused (and recorded) after a death."""
+"""Outbound contact on the Customer: queued, sent, or refused and recorded (death, erasure)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,28 @@ def test_a_message_queued_before_a_death_is_refused_at_dispatch() -> None:
     rebuilt = replay(events)
     assert isinstance(rebuilt, Customer)
     assert rebuilt.contacts == {letter.contact_id: ContactStatus.REFUSED}
+
+
+def test_after_an_erasure_nothing_is_queued_or_released_and_the_refusals_are_recorded() -> None:
+    customer = registered()
+    waiting = message("Queued before the erasure")
+    customer.queue_contact(waiting, TODAY)
+    customer.erase_personal_data("the customer asked", TODAY)
+    later = message("A letter a later fact implies")
+
+    assert customer.queue_contact(later, TODAY) is False
+    assert customer.dispatch_contact(waiting.contact_id, TODAY) is None
+
+    refusals = [e for e in customer.collect_events() if isinstance(e, Customer.ContactRefused)]
+    assert [r.reason for r in refusals] == [
+        "personal data erased: no contact is sent",
+        "personal data erased: no contact is sent after the message was queued",
+    ]
+    assert customer.queued_contacts == {}
+    assert customer.contacts == {
+        waiting.contact_id: ContactStatus.REFUSED,
+        later.contact_id: ContactStatus.REFUSED,
+    }
 
 
 def test_a_contact_never_queued_cannot_be_dispatched() -> None:
