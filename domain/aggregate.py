@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -68,6 +68,14 @@ def acting_actor() -> Actor:
 
 class JourneyAggregate(Aggregate):
     """An aggregate whose events carry their recorded time from the recording clock."""
+
+    noun: ClassVar[str | None] = None
+    """What people call one (as in "no claim with id ..."); None: the class name, lowercased."""
+
+    @classmethod
+    def called(cls) -> str:
+        """What people call one of these aggregates."""
+        return cls.noun or cls.__name__.lower()
 
     @property
     def data_subject(self) -> UUID | None:

@@ -44,6 +44,8 @@ def _refuse_if_deceased(date_of_death: date | None, action: str) -> None:
 class LumpSum(JourneyAggregate):
     """An arrears payment for a period of a customer's claim."""
 
+    noun = "lump sum"
+
     @implies(
         timeline=lambda e: (
             f"Lump sum of {pounds(e.amount_pence)} proposed for {e.period_from.isoformat()} to "

@@ -45,6 +45,8 @@ class Recommendation(ValueObject):
 class SeriousCaseReferral(JourneyAggregate):
     """A customer's case referred to the Serious Case Panel."""
 
+    noun = "serious case referral"
+
     @implies(
         timeline=lambda e: f"Referred to the Serious Case Panel: {e.reason}",
         letter=SAFEGUARDING_WORK,

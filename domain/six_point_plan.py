@@ -77,6 +77,8 @@ def applicable_steps(urgent: bool | None) -> tuple[PlanStep, ...]:
 class SixPointPlan(JourneyAggregate):
     """The plan followed after a customer's statement of suicide or self-harm."""
 
+    noun = "six-point plan"
+
     @implies(
         timeline=lambda e: "Six-point plan started: statement of suicide or self-harm",
         letter=SAFEGUARDING_WORK,

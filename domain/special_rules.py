@@ -97,6 +97,8 @@ _NOT_TOLD = NoLetter("nothing is sent: a letter could reveal the Special Rules b
 class SpecialRulesCase(WithDeadlines):
     """One customer's Special Rules case."""
 
+    noun = "Special Rules case"
+
     @implies(
         timeline=lambda e: "Special Rules case opened",
         letter=_NOT_TOLD,

@@ -222,6 +222,8 @@ def _reinstated_letter(e: DlaToPipTransition.DlaReinstated) -> str:
 class DlaToPipTransition(WithDeadlines):
     """One young person's move from child DLA to PIP."""
 
+    noun = "DLA to PIP transition"
+
     @implies(
         timeline=_started_label,
         letter=NoLetter("the journey starts quietly; the letter before 16 is the first"),

@@ -20,30 +20,15 @@ from eventsourcing.persistence import (
 
 from domain.aggregate import JourneyAggregate, recording_at
 from domain.claim import Claim
-from domain.concern import Concern
 from domain.customer import Customer
-from domain.debt import Debt
 from domain.errors import DomainError
-from domain.lump_sum import LumpSum
 from domain.personal_data import storing_for
-from domain.serious_case import SeriousCaseReferral
-from domain.six_point_plan import SixPointPlan
-from domain.special_rules import SpecialRulesCase
-from domain.transition import DlaToPipTransition
 from services.clock import Clock
 from services.errors import (
-    ClaimNotFound,
-    ConcernNotFound,
     ConcurrentUpdate,
-    CustomerNotFound,
     DateInFuture,
-    DebtNotFound,
-    LumpSumNotFound,
     NotFound,
-    SeriousCaseNotFound,
-    SixPointPlanNotFound,
-    SpecialRulesCaseNotFound,
-    TransitionNotFound,
+    not_found_for,
 )
 from services.group_commit import GroupCommit, GroupCommitEventStore
 from services.implied_contacts import with_implied_contacts
@@ -52,26 +37,6 @@ from services.recent_events import RecentEvents
 from services.transcodings import register_domain_transcodings
 
 AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
-
-_NOT_FOUND: dict[type[JourneyAggregate], type[NotFound]] = {
-    Customer: CustomerNotFound,
-    Claim: ClaimNotFound,
-    DlaToPipTransition: TransitionNotFound,
-    SpecialRulesCase: SpecialRulesCaseNotFound,
-    Concern: ConcernNotFound,
-    SixPointPlan: SixPointPlanNotFound,
-    LumpSum: LumpSumNotFound,
-    SeriousCaseReferral: SeriousCaseNotFound,
-    Debt: DebtNotFound,
-}
-
-_LABELS: dict[type[JourneyAggregate], str] = {
-    DlaToPipTransition: "DLA to PIP transition",
-    SpecialRulesCase: "Special Rules case",
-    SixPointPlan: "six-point plan",
-    LumpSum: "lump sum",
-    SeriousCaseReferral: "serious case referral",
-}
 
 NOTHING_STORED = 0
 """The 'position' of a command that changed nothing (log positions start at 1)."""
@@ -155,7 +120,7 @@ class JourneysBase(Application[UUID]):
         fresh: bool = True,
     ) -> AggregateT:
         """An aggregate at a version (default: the latest; from recent events unless fresh)."""
-        not_found = _NOT_FOUND.get(kind, NotFound)
+        not_found = not_found_for(kind)
         aggregate: object
         if version is None:
             aggregate = self._current(aggregate_id, fresh)
@@ -164,7 +129,7 @@ class JourneysBase(Application[UUID]):
                 aggregate = self.repository.get(aggregate_id, version=version)
             except AggregateNotFoundError:
                 aggregate = None
-        label = _LABELS.get(kind, kind.__name__.lower())
+        label = kind.called()
         if aggregate is None:
             raise not_found(f"no {label} with id {aggregate_id}")
         if not isinstance(aggregate, kind):
