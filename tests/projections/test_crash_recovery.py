@@ -58,7 +58,7 @@ with build() as system:
         with open_batch(projection, expected_position) as batch:
             yield batch
             # Hold the transaction open a moment: a kill sent on seeing "open" lands in it.
-            time.sleep(0.05)
+            time.sleep(0.02)
         print("committed", projection, flush=True)
 
     store.batch = traced
@@ -120,6 +120,14 @@ class ProjectionProcess:
                 self._fail(f"no {what} within 60 s")
             time.sleep(every)
 
+    def _batch_opened_after_a_commit(self) -> bool:
+        trace = list(self.trace)
+        return (
+            bool(trace)
+            and trace[-1].startswith("open ")
+            and any(line.startswith("committed") for line in trace)
+        )
+
     def kill_part_way(self, store: ViewStore, past: int, last: int) -> dict[str, int]:
         """SIGKILL the process once some projection has committed beyond `past`.
 
@@ -130,8 +138,10 @@ class ProjectionProcess:
             lambda: max(positions(store).values()) > past, f"a position beyond {past}", KILL_POLL
         )
         if self.traced:
-            # Reading the trace costs nothing: look often, so the kill lands inside the batch.
-            self._wait(lambda: self.trace[-1].startswith("open "), "a batch under way", 0.001)
+            # The process commits a batch before it prints "committed", so the position above
+            # can be seen while the trace still ends with that batch's "open": wait for a batch
+            # opened after a commit the trace shows. Reading the trace costs nothing: look often.
+            self._wait(self._batch_opened_after_a_commit, "a batch under way", 0.001)
         os.kill(self.process.pid, signal.SIGKILL)
         self._ended()
         assert self.process.returncode == -signal.SIGKILL
