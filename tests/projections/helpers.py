@@ -228,7 +228,7 @@ class LogInMemory:
 
     def read(self, after: int, limit: int) -> Sequence[LoggedEvent]:
         """Up to `limit` events after a position, in log order."""
-        start = bisect.bisect_right([logged.position for logged in self.events], after)
+        start = bisect.bisect_right(self.events, after, key=lambda logged: logged.position)
         return self.events[start : start + limit]
 
     def last_position(self) -> int:
