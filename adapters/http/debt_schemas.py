@@ -19,9 +19,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from adapters.http.schemas import Body
 from domain.debt import (
-    MAX_DEFERRAL_MONTHS,
     Debt,
     DebtKind,
     DebtProposal,
@@ -33,128 +31,13 @@ from domain.rules.debt import (
     AdvanceKind,
     DebtCause,
     HardshipKind,
-    PayFrequency,
     RecoveryMethod,
-    WaiverGround,
 )
 from domain.values import BenefitType
-
-# Whitespace-only text is refused here, so the 422 names the field before anything runs.
-NonBlank = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
-Pence = Annotated[int, Field(gt=0, description="an amount in pence, above nothing")]
-Months = Annotated[int, Field(ge=1, le=120, description="a number of calendar months")]
+from services.commands import Command, Months, Pence
 
 
-# -- caseworker commands -----------------------------------------------------------------------
-
-
-class IdentifyOverpayment(Body):
-    """An overpayment found on the customer's benefit: its cause, period and amount."""
-
-    benefit: BenefitType
-    cause: DebtCause
-    period_from: date
-    period_to: date
-    amount_pence: Pence
-    identified_on: date
-    employed: bool = Field(
-        default=False, description="in work (off benefit, it is then recovered from wages)"
-    )
-    standard_allowance_pence: Pence | None = Field(
-        default=None,
-        description="the UC standard allowance, to set the deduction rate at once "
-        "(otherwise it is set with each assessment period's deductions)",
-    )
-
-
-class RecordAdvance(Body):
-    """An advance the customer took, repaid by deduction from benefit."""
-
-    benefit: BenefitType
-    advance_kind: AdvanceKind
-    amount_pence: Pence
-    taken_on: date
-    deferral_months: int = Field(
-        default=0,
-        ge=0,
-        le=MAX_DEFERRAL_MONTHS,
-        description="months the first repayment is put off (exceptional cases)",
-    )
-    standard_allowance_pence: Pence | None = Field(
-        default=None, description="the UC standard allowance, to set the rate at once"
-    )
-
-
-class TakeDeductions(Body):
-    """One assessment period of the customer: every debt's deduction under one overall cap."""
-
-    period_start: date = Field(description="the assessment period's first day (the cap in force)")
-    standard_allowance_pence: Pence
-    has_earnings: bool = False
-    last_resort_pence: int = Field(
-        default=0,
-        ge=0,
-        description="third-party last resort deductions (rent or fuel arrears) in the period",
-    )
-
-
-class TakeDeduction(TakeDeductions):
-    """A stated deduction from one debt for a period (refused above what the cap grants it)."""
-
-    amount_pence: Pence
-
-
-class AttachEarnings(Body):
-    """A pay date's net pay, attached by the Direct Earnings Attachment bands."""
-
-    pay_date: date
-    net_pay_pence: Pence
-    frequency: PayFrequency
-    other_attachments_pence: int = Field(
-        default=0, ge=0, description="other attachments from the same pay"
-    )
-
-
-class RecordPayment(Body):
-    """A payment: under a voluntary plan, or an early repayment."""
-
-    amount_pence: Pence
-    paid_on: date
-
-
-class DecideHardship(Body):
-    """The decision maker's decision on the waiting hardship request, with a reason."""
-
-    agree: bool
-    reason: NonBlank
-    decided_on: date
-
-
-class Waive(Body):
-    """Write off part or all of the balance: the grounds and a reason are required."""
-
-    amount_pence: Pence
-    grounds: WaiverGround
-    reason: NonBlank
-    decided_on: date
-
-
-# -- the customer (or a caseworker for them) ---------------------------------------------------
-
-
-class RequestHardship(Body):
-    """Ask for recovery to be reduced (to a lower amount) or paused, for some months."""
-
-    kind: HardshipKind
-    months: Months
-    reason: NonBlank
-    requested_on: date
-    reduced_per_period_pence: int | None = Field(
-        default=None, ge=0, description="the lower amount a month (a reduction only)"
-    )
-
-
-class ProposeForDebt(Body):
+class ProposeForDebt(Command):
     """A proposal to try on one debt: a reduction or pause for some months, or a write-off."""
 
     debt_id: UUID

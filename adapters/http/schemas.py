@@ -6,19 +6,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from domain.claim import Award, RatesOverride
-from domain.rules.dla_child import DisablingCondition
-from domain.rules.pip_assessment import Rate
-from domain.values import (
-    BenefitType,
-    ClaimantRole,
-    ClaimChannel,
-    ContactPreferences,
-    Region,
-    SupportMarker,
-)
 from projections.model import (
     DeadlineEntry,
     DisclosureEntry,
@@ -28,223 +17,82 @@ from projections.model import (
     TransitionWorklistItem,
     WorklistItem,
 )
-
-
-class Body(BaseModel):
-    """A request body: immutable, and unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-Text = Field(min_length=1, max_length=2000)
-
-
-# -- commands anyone signed in for the customer may send ----------------------------------
-
-
-class StartClaim(Body):
-    """Start a claim."""
-
-    benefit: BenefitType
-    claim_date: date
-    channel: ClaimChannel = ClaimChannel.ONLINE
-    claimant_role: ClaimantRole = Field(
-        default=ClaimantRole.CUSTOMER,
-        description="who is making the claim; customers can only claim for themselves",
-    )
-
-
-class ReturnQuestionnaire(Body):
-    """The PIP2 questionnaire came back."""
-
-    received_on: date
-
-
-class RequestReconsideration(Body):
-    """Ask for a mandatory reconsideration."""
-
-    requested_on: date
-    grounds: str = Text
-    good_reason_for_lateness: str | None = Field(default=None, max_length=2000)
-    official_error_alleged: bool = False
-
-
-class ReportChange(Body):
-    """Report a change of circumstances from its effective date."""
-
-    effective_date: date
-    description: str = Text
-
-
-# -- caseworker commands ---------------------------------------------------------------------
-
-
-class RegisterCustomer(Body):
-    """Register a customer."""
-
-    nino: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=200)
-    date_of_birth: date
-    contact_preferences: ContactPreferences | None = None
-
-
-class AddSupportMarker(Body):
-    """Mark an additional-support need."""
-
-    marker: SupportMarker
-    effective_date: date
-
-
-class IssueQuestionnaire(Body):
-    """Send the PIP2 questionnaire."""
-
-    issued_on: date
-
-
-class NegativeDetermination(Body):
-    """Disallow a claim whose PIP2 is overdue (a good reason stops it)."""
-
-    good_reason: str | None = Field(default=None, max_length=2000)
-
-
-class RecordAssessment(Body):
-    """The assessment's points per activity."""
-
-    assessed_on: date
-    daily_living: dict[str, int]
-    mobility: dict[str, int]
-    assessor_id: str = Field(min_length=1, max_length=100)
-
-
-class DecidePipAward(Body):
-    """Decide PIP from the assessment points (a decision maker may override the rates)."""
-
-    decided_on: date
-    starts_on: date | None = Field(
-        default=None,
-        description="the award's first day; leave it out for a PIP claim made in a DLA to PIP "
-        "transition, which starts the day after DLA ends (the rule gives it)",
-    )
-    ends_on: date
-    override: RatesOverride | None = None
-
-
-class DecideEntitlement(Body):
-    """Decide a non-PIP claim."""
-
-    decided_on: date
-    entitled: bool
-    reason: str = Text
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-
-class WithdrawClaim(Body):
-    """Withdraw an undecided claim."""
-
-    withdrawn_on: date
-    reason: str = Text
-
-
-class RequestStatementOfReasons(Body):
-    """Ask for written reasons for a decision."""
-
-    requested_on: date
-
-
-class ReconsiderationOutcome(Body):
-    """The MR outcome: a revised award, or none to leave the decision unchanged."""
-
-    notice_sent_on: date
-    revised_award: Award | None = None
-    reason: str = Text
-
-
-class LodgeAppeal(Body):
-    """An appeal to the tribunal."""
-
-    lodged_on: date
-    tribunal_extended: bool = False
-    sought_daily_living: Rate | None = None
-    sought_mobility: Rate | None = None
-
-
-class ReviseDuringAppeal(Body):
-    """A revision while the appeal is pending."""
-
-    revised_on: date
-    award: Award
-
-
-class AppealOutcome(Body):
-    """The tribunal's decision."""
-
-    decided_on: date
-    allowed: bool
-    award: Award | None = None
-    judge: str = Field(min_length=1, max_length=100)
-    reason: str = Text
-
-
-class AcceptGoodReason(Body):
-    """Accept a good reason for the PIP2 not coming back: the disallowed claim reopens."""
-
-    accepted_on: date
-    reason: str = Text
-
-
-# -- the move from child DLA to PIP (caseworker commands) ---------------------------------------
-
-
-class StartTransition(Body):
-    """Start a young person's move from child DLA to PIP."""
-
-    dla_claim_id: UUID = Field(description="the customer's DLA claim with a child award")
-    dla_weekly_pence: int = Field(gt=0, description="what DLA pays a week, in pence")
-    special_rules: bool = Field(description="DLA was awarded under the Special Rules")
-    condition: DisablingCondition = Field(description="the award's main disabling condition")
-    region: Region = Region.GREAT_BRITAIN
-
-
-class HospitalAdmission(Body):
-    """The young person went into hospital."""
-
-    admitted_on: date
-
-
-class HospitalDischarge(Body):
-    """The young person left hospital."""
-
-    discharged_on: date
-
-
-class PipAppointeeDetails(Body):
-    """Who is appointed, and how they are related to the young person."""
-
-    name: str = Field(min_length=1, max_length=200)
-    relationship: str = Field(min_length=1, max_length=100)
-
-
-class AppointPipAppointee(Body):
-    """Appoint someone to act for the young person for PIP (from the 16th birthday)."""
-
-    appointee: PipAppointeeDetails
-    effective_date: date
-
-
-class NoAppointeeNeeded(Body):
-    """The young person will deal with PIP themselves."""
-
-    reason: str = Text
-    effective_date: date
-
-
-class CompleteAgeReview(Body):
-    """The outcome of the DLA award's review at an age."""
-
-    completed_on: date
-    outcome: str = Text
-
+from services.commands import Text as Text
+from services.commands.claims import (
+    AcceptGoodReason as AcceptGoodReason,
+)
+from services.commands.claims import (
+    AddSupportMarker as AddSupportMarker,
+)
+from services.commands.claims import (
+    AppealOutcome as AppealOutcome,
+)
+from services.commands.claims import (
+    DecideEntitlement as DecideEntitlement,
+)
+from services.commands.claims import (
+    DecidePipAward as DecidePipAward,
+)
+from services.commands.claims import (
+    IssueQuestionnaire as IssueQuestionnaire,
+)
+from services.commands.claims import (
+    LodgeAppeal as LodgeAppeal,
+)
+from services.commands.claims import (
+    NegativeDetermination as NegativeDetermination,
+)
+from services.commands.claims import (
+    ReconsiderationOutcome as ReconsiderationOutcome,
+)
+from services.commands.claims import (
+    RecordAssessment as RecordAssessment,
+)
+from services.commands.claims import (
+    RegisterCustomer as RegisterCustomer,
+)
+from services.commands.claims import (
+    ReportChange as ReportChange,
+)
+from services.commands.claims import (
+    RequestReconsideration as RequestReconsideration,
+)
+from services.commands.claims import (
+    RequestStatementOfReasons as RequestStatementOfReasons,
+)
+from services.commands.claims import (
+    ReturnQuestionnaire as ReturnQuestionnaire,
+)
+from services.commands.claims import (
+    ReviseDuringAppeal as ReviseDuringAppeal,
+)
+from services.commands.claims import (  # re-exported until the routes move
+    StartClaim as StartClaim,
+)
+from services.commands.claims import (
+    WithdrawClaim as WithdrawClaim,
+)
+from services.commands.transitions import (
+    AppointPipAppointee as AppointPipAppointee,
+)
+from services.commands.transitions import (
+    CompleteAgeReview as CompleteAgeReview,
+)
+from services.commands.transitions import (
+    HospitalAdmission as HospitalAdmission,
+)
+from services.commands.transitions import (
+    HospitalDischarge as HospitalDischarge,
+)
+from services.commands.transitions import (
+    NoAppointeeNeeded as NoAppointeeNeeded,
+)
+from services.commands.transitions import (
+    PipAppointeeDetails as PipAppointeeDetails,
+)
+from services.commands.transitions import (
+    StartTransition as StartTransition,
+)
 
 # -- responses -----------------------------------------------------------------------------------
 

@@ -14,14 +14,15 @@ from pydantic import BaseModel, Field
 from adapters.http.auth import Caseworker
 from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads
-from adapters.http.schemas import Body, CommandAccepted
+from adapters.http.schemas import CommandAccepted
 from domain.values import ContactChannel
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
+from services.commands import Command
 
 router = APIRouter(tags=["contacts"])
 
 
-class SendMessage(Body):
+class SendMessage(Command):
     """A caseworker's message to the customer."""
 
     subject: str = Field(min_length=1, max_length=200)

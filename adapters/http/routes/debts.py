@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import (
@@ -22,31 +22,34 @@ from adapters.http.auth import (
     Role,
     require_own_record,
 )
+from adapters.http.commands import CommandRoute, add_command_routes
 from adapters.http.debt_schemas import (
-    AttachEarnings,
     CustomerDebt,
     CustomerDebts,
     DebtDetail,
     DebtList,
-    DecideHardship,
-    IdentifyOverpayment,
     ProposeForDebt,
-    RecordAdvance,
-    RecordPayment,
-    RequestHardship,
     StaffDebt,
     StaffDebts,
-    TakeDeduction,
-    TakeDeductions,
-    Waive,
     customer_debt,
     staff_debt,
 )
-from adapters.http.deps import System, run_command
+from adapters.http.deps import System
 from adapters.http.disclosure import CustomerOrCaseworkerReads, Discloses, customer_of_debt
-from adapters.http.schemas import CommandAccepted
 from domain.debt import Debt, WhatIf
+from services.commands.debts import (
+    AttachEarnings,
+    DecideHardship,
+    IdentifyOverpayment,
+    RecordAdvance,
+    RecordPayment,
+    RequestHardship,
+    TakeDeduction,
+    TakeDeductions,
+    Waive,
+)
 from services.errors import DebtNotFound
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["debts"])
 
@@ -67,245 +70,101 @@ def _own_debt(journeys: Journeys, principal: Principal, debt_id: UUID) -> Debt:
     return debt
 
 
-# -- caseworker commands -------------------------------------------------------------------------
+App = JourneysApplication
 
-
-@router.post("/customers/{customer_id}/overpayments", status_code=201)
-def identify_overpayment(
-    customer_id: UUID,
-    body: IdentifyOverpayment,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record an overpayment: recovery is planned by rule and the customer told, in one save.
-
-    The answer's id is the new debt.
-    """
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.identify_overpayment(
-            customer_id,
-            benefit=body.benefit,
-            cause=body.cause,
-            period_from=body.period_from,
-            period_to=body.period_to,
-            amount_pence=body.amount_pence,
-            identified_on=body.identified_on,
-            employed=body.employed,
-            standard_allowance_pence=body.standard_allowance_pence,
+add_command_routes(
+    router,
+    [
+        # -- caseworker commands
+        CommandRoute(
+            "/customers/{customer_id}/overpayments",
+            IdentifyOverpayment,
+            App.identify_overpayment,
+            Caseworker,
+            created=True,
+            description="Record an overpayment: recovery is planned by rule and the customer told, "
+            "in one save.\n\nThe answer's id is the new debt.",
         ),
-    )
-
-
-@router.post("/customers/{customer_id}/advances", status_code=201)
-def record_advance(
-    customer_id: UUID,
-    body: RecordAdvance,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record an advance: its repayment is planned and the customer told (the id is the debt)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.record_advance(
-            customer_id,
-            benefit=body.benefit,
-            advance_kind=body.advance_kind,
-            amount_pence=body.amount_pence,
-            taken_on=body.taken_on,
-            deferral_months=body.deferral_months,
-            standard_allowance_pence=body.standard_allowance_pence,
+        CommandRoute(
+            "/customers/{customer_id}/advances",
+            RecordAdvance,
+            App.record_advance,
+            Caseworker,
+            created=True,
+            description="Record an advance: its repayment is planned and the customer told "
+            "(the id is the debt).",
         ),
-    )
-
-
-@router.post("/customers/{customer_id}/deductions")
-def take_deductions(
-    customer_id: UUID,
-    body: TakeDeductions,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Take every debt's deduction for one assessment period under one overall cap decision.
-
-    The total never exceeds the cap in force on the period's start; a second run for the same
-    period is refused. The answer's id is the customer.
-    """
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.take_deductions(
-            customer_id,
-            period_start=body.period_start,
-            standard_allowance_pence=body.standard_allowance_pence,
-            has_earnings=body.has_earnings,
-            last_resort_pence=body.last_resort_pence,
+        CommandRoute(
+            "/customers/{customer_id}/deductions",
+            TakeDeductions,
+            App.take_deductions,
+            Caseworker,
+            description="Take every debt's deduction for one assessment period under one overall "
+            "cap decision.\n\nThe total never exceeds the cap in force on the period's start; "
+            "a second run for the same period is refused. The answer's id is the customer.",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/deductions")
-def take_deduction(
-    debt_id: UUID,
-    body: TakeDeduction,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Take a stated deduction from one debt for a period; more than the cap grants is refused."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.take_deduction(
-            debt_id,
-            amount_pence=body.amount_pence,
-            period_start=body.period_start,
-            standard_allowance_pence=body.standard_allowance_pence,
-            has_earnings=body.has_earnings,
-            last_resort_pence=body.last_resort_pence,
+        CommandRoute(
+            "/debts/{debt_id}/deductions",
+            TakeDeduction,
+            App.take_deduction,
+            Caseworker,
+            description="Take a stated deduction from one debt for a period; more than the cap "
+            "grants is refused.",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/earnings-attachment")
-def take_earnings_attachment(
-    debt_id: UUID,
-    body: AttachEarnings,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Attach earnings on a pay date by the DEA bands (the employee keeps at least 60%)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.take_earnings_attachment(
-            debt_id,
-            pay_date=body.pay_date,
-            net_pay_pence=body.net_pay_pence,
-            frequency=body.frequency,
-            other_attachments_pence=body.other_attachments_pence,
+        CommandRoute(
+            "/debts/{debt_id}/earnings-attachment",
+            AttachEarnings,
+            App.take_earnings_attachment,
+            Caseworker,
+            description="Attach earnings on a pay date by the DEA bands (the employee keeps at "
+            "least 60%).",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/voluntary-payments", status_code=201)
-def record_voluntary_payment(
-    debt_id: UUID,
-    body: RecordPayment,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record a payment under a voluntary plan (never more than the balance)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.record_voluntary_payment(
-            debt_id, amount_pence=body.amount_pence, paid_on=body.paid_on
+        CommandRoute(
+            "/debts/{debt_id}/voluntary-payments",
+            RecordPayment,
+            App.record_voluntary_payment,
+            Caseworker,
+            created=True,
+            description="Record a payment under a voluntary plan (never more than the balance).",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/hardship-decision")
-def decide_hardship(
-    debt_id: UUID,
-    body: DecideHardship,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Decide the waiting hardship request (the signed-in caseworker is the decision maker)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.decide_hardship(
-            debt_id, agree=body.agree, reason=body.reason, decided_on=body.decided_on
+        CommandRoute(
+            "/debts/{debt_id}/hardship-decision",
+            DecideHardship,
+            App.decide_hardship,
+            Caseworker,
+            description="Decide the waiting hardship request (the signed-in caseworker is the "
+            "decision maker).",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/waiver")
-def waive(
-    debt_id: UUID,
-    body: Waive,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Write off part or all of the balance, with grounds and a reason (the caseworker's)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.waive(
-            debt_id,
-            amount_pence=body.amount_pence,
-            grounds=body.grounds,
-            reason=body.reason,
-            decided_on=body.decided_on,
+        CommandRoute(
+            "/debts/{debt_id}/waiver",
+            Waive,
+            App.waive,
+            Caseworker,
+            description="Write off part or all of the balance, with grounds and a reason (the "
+            "caseworker's).",
         ),
-    )
-
-
-# -- the customer (their own debts) or a caseworker ------------------------------------------------
-
-
-@router.post("/debts/{debt_id}/hardship-requests", status_code=201)
-def request_hardship(
-    debt_id: UUID,
-    body: RequestHardship,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Ask for recovery to be reduced or paused for some months (a decision maker decides)."""
-    _own_debt(journeys, principal, debt_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.request_hardship(
-            debt_id,
-            kind=body.kind,
-            months=body.months,
-            reason=body.reason,
-            requested_on=body.requested_on,
-            reduced_per_period_pence=body.reduced_per_period_pence,
+        # -- the customer (their own debts) or a caseworker
+        CommandRoute(
+            "/debts/{debt_id}/hardship-requests",
+            RequestHardship,
+            App.request_hardship,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_debt,
+            description="Ask for recovery to be reduced or paused for some months (a decision "
+            "maker decides).",
         ),
-    )
-
-
-@router.post("/debts/{debt_id}/repayments", status_code=201)
-def repay(
-    debt_id: UUID,
-    body: RecordPayment,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Repay early, in full or in part (never more than the balance)."""
-    _own_debt(journeys, principal, debt_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.repay(
-            debt_id, amount_pence=body.amount_pence, paid_on=body.paid_on
+        CommandRoute(
+            "/debts/{debt_id}/repayments",
+            RecordPayment,
+            App.repay,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_debt,
+            description="Repay early, in full or in part (never more than the balance).",
         ),
-    )
+    ],
+)
 
 
 @router.post("/customers/{customer_id}/debts/what-if")

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Response
 
 from adapters.http.auth import Caseworker
 from adapters.http.deps import System, run_command
-from adapters.http.personal_data_schemas import GiveReason
 from adapters.http.schemas import CommandAccepted
+from services.commands.personal_data import GiveReason
 
 router = APIRouter(tags=["personal data"])
 

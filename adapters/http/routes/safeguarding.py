@@ -14,7 +14,8 @@ from fastapi import APIRouter, Path, Response
 
 from adapters.http.auth import Caseworker
 from adapters.http.deps import System, run_command
-from adapters.http.safeguarding_schemas import (
+from adapters.http.schemas import CommandAccepted
+from services.commands.safeguarding import (
     CloseSeriousCase,
     CompleteRecommendation,
     NotifyDeath,
@@ -28,7 +29,6 @@ from adapters.http.safeguarding_schemas import (
     ReferSeriousCase,
     ReleaseLumpSum,
 )
-from adapters.http.schemas import CommandAccepted
 
 router = APIRouter(tags=["safeguarding"])
 

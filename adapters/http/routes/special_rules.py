@@ -15,17 +15,18 @@ from pydantic import BaseModel, Field
 from adapters.http.auth import Caseworker
 from adapters.http.deps import System, run_command
 from adapters.http.disclosure import CaseworkerOrAuditorReads
-from adapters.http.schemas import Body, CommandAccepted
+from adapters.http.schemas import CommandAccepted
 from domain.decisions import Decision
 from domain.rules.pip_assessment import Rate
 from domain.rules.special_rules import ClinicianRole, DlaMobilityRate
 from domain.special_rules import CaseStatus, FastTrackedClaim, SpecialRulesCase, Sr1Evidence
+from services.commands import Command
 from services.errors import SpecialRulesCaseNotFound
 
 router = APIRouter(tags=["special-rules"])
 
 
-class RecordSr1(Body):
+class RecordSr1(Command):
     """An SR1 form that arrived with a claim."""
 
     received_on: date
@@ -43,7 +44,7 @@ class RecordSr1(Body):
     )
 
 
-class DecideSpecialRulesAward(Body):
+class DecideSpecialRulesAward(Command):
     """Decide a fast-tracked claim; mobility is the need the decision maker found."""
 
     decided_on: date

@@ -1,4 +1,4 @@
-"""Request bodies of the safeguarding commands (caseworkers only): frozen, no unknown fields."""
+"""Safeguarding commands (caseworkers send them): concerns, plans, lump sums, serious cases."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from uuid import UUID
 
 from pydantic import Field
 
-from adapters.http.schemas import Body
 from domain.six_point_plan import PlanStep, StatementDetails
+from services.commands import Command
 
 # Whitespace-only text is refused here, so the 422 names the field before anything runs.
 NonBlank = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
@@ -18,7 +18,7 @@ StaffName = Annotated[
 ]
 
 
-class RaiseConcern(Body):
+class RaiseConcern(Command):
     """An early-warning concern about a customer, or (without customer_id) a policy."""
 
     customer_id: UUID | None = Field(default=None, description="the customer it is about")
@@ -29,7 +29,7 @@ class RaiseConcern(Body):
     raised_on: date
 
 
-class ReassignConcern(Body):
+class ReassignConcern(Command):
     """Give a concern a new owner."""
 
     owner: StaffName
@@ -37,21 +37,21 @@ class ReassignConcern(Body):
     reassigned_on: date
 
 
-class RecordConcernOutcome(Body):
+class RecordConcernOutcome(Command):
     """What came of the concern (closes it)."""
 
     outcome: NonBlank
     recorded_on: date
 
 
-class OpenSixPointPlan(Body):
+class OpenSixPointPlan(Command):
     """A customer made a statement of suicide or self-harm."""
 
     statement: NonBlank = Field(description="what the customer said, in brief")
     made_on: date
 
 
-class GatheredDetails(Body):
+class GatheredDetails(Command):
     """What was gathered: what they mean to do, when, by what means, and whether it is urgent."""
 
     what: NonBlank
@@ -66,7 +66,7 @@ class GatheredDetails(Body):
         )
 
 
-class RecordPlanStep(Body):
+class RecordPlanStep(Command):
     """One step of the six-point plan, by whom, when, with a note."""
 
     step: PlanStep
@@ -78,7 +78,7 @@ class RecordPlanStep(Body):
     )
 
 
-class ProposeLumpSum(Body):
+class ProposeLumpSum(Command):
     """An arrears payment on a claim."""
 
     amount_pence: int = Field(gt=0, description="the amount in pence")
@@ -87,21 +87,21 @@ class ProposeLumpSum(Body):
     proposed_on: date
 
 
-class ReleaseLumpSum(Body):
+class ReleaseLumpSum(Command):
     """A second colleague's check of a held lump sum."""
 
     check_note: NonBlank
     released_on: date
 
 
-class ReferSeriousCase(Body):
+class ReferSeriousCase(Command):
     """Refer the customer's case to the Serious Case Panel."""
 
     reason: NonBlank
     referred_on: date
 
 
-class RecordRecommendation(Body):
+class RecordRecommendation(Command):
     """One of the panel's recommendations."""
 
     text: NonBlank
@@ -110,21 +110,21 @@ class RecordRecommendation(Body):
     made_on: date
 
 
-class CompleteRecommendation(Body):
+class CompleteRecommendation(Command):
     """A recommendation's outcome."""
 
     outcome: NonBlank
     completed_on: date
 
 
-class CloseSeriousCase(Body):
+class CloseSeriousCase(Command):
     """Close a referral whose recommendations are all completed."""
 
     summary: NonBlank
     closed_on: date
 
 
-class NotifyDeath(Body):
+class NotifyDeath(Command):
     """A death notified through Tell Us Once (or otherwise), with its reference."""
 
     date_of_death: date

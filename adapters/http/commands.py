@@ -1,0 +1,110 @@
+"""Command routes derived from a table: the path, who may send it, the command and its use case.
+
+Every command route did the same thing in its own 20 lines: take the body, restate its fields
+as the use case's arguments, run it as the signed-in user and answer where it landed. Here each
+route is one `CommandRoute` and the endpoint is built from it, keeping what a client sees: its
+own path, operation id, roles, description, request and response models in the OpenAPI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from inspect import Parameter, Signature, cleandoc
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Response
+
+from adapters.bootstrap import Journeys
+from adapters.http.auth import Principal
+from adapters.http.deps import System, run_command
+from adapters.http.schemas import CommandAccepted
+from services.base import Recorded
+from services.commands import Command
+
+Check = Callable[[Journeys, Principal, UUID], object]
+"""Run before the command with the path's id: e.g. 403 for a token of another customer."""
+
+_PATH_ID = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class CommandRoute:
+    """One command's route: where it is sent, by whom, what it carries and what handles it."""
+
+    path: str
+    command: type[Command]
+    use_case: Callable[..., Recorded]
+    """Called as use_case(application, path_id, **command.arguments()) (no path id: without it)."""
+    sender: object
+    """The principal dependency saying who may send it, e.g. `Caseworker`."""
+    description: str
+    created: bool = False
+    """201 Created: the command makes something new (its id is in the answer)."""
+    check: Check | None = None
+    name: str | None = None
+    """The operation's name (its operationId's start); the use case's name by default."""
+
+    @property
+    def path_id(self) -> str | None:
+        """The name of the path's one id parameter, if it has one."""
+        names = _PATH_ID.findall(self.path)
+        if len(names) > 1:
+            raise ValueError(f"{self.path}: a command route names at most one id")
+        return names[0] if names else None
+
+
+def add_command_routes(router: APIRouter, routes: Iterable[CommandRoute]) -> None:
+    """Add a POST route to the router for each command route, in order."""
+    for route in routes:
+        router.add_api_route(
+            route.path,
+            _endpoint(route),
+            methods=["POST"],
+            status_code=201 if route.created else 200,
+            response_model=CommandAccepted,
+            name=route.name or route.use_case.__name__,
+            description=cleandoc(route.description),
+        )
+
+
+def _endpoint(route: CommandRoute) -> Callable[..., CommandAccepted]:
+    """A FastAPI endpoint for the route, its signature spelt out so the OpenAPI shows it all."""
+    path_id = route.path_id
+
+    def endpoint(**values: Any) -> CommandAccepted:
+        journeys: Journeys = values["journeys"]
+        principal: Principal = values["principal"]
+        command: Command = values["body"]
+        ids: tuple[UUID, ...] = () if path_id is None else (values[path_id],)
+        if route.check is not None and ids:
+            route.check(journeys, principal, ids[0])
+        return run_command(
+            journeys,
+            principal,
+            values["response"],
+            lambda: route.use_case(journeys.application, *ids, **command.arguments()),
+        )
+
+    ordinary = Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [Parameter(path_id, ordinary, annotation=UUID)] if path_id is not None else []
+    parameters += [
+        Parameter("body", ordinary, annotation=route.command),
+        Parameter("principal", ordinary, annotation=route.sender),
+        Parameter("journeys", ordinary, annotation=System),
+        Parameter("response", ordinary, annotation=Response),
+    ]
+    # FastAPI reads what to inject from the signature: this one is the route's own.
+    endpoint.__signature__ = Signature(parameters, return_annotation=CommandAccepted)  # type: ignore[attr-defined]
+    endpoint.__name__ = route.name or route.use_case.__name__
+    endpoint.__doc__ = route.description
+    endpoint.command_route = route  # type: ignore[attr-defined]  # for the reflection test
+    return endpoint
+
+
+def command_route_of(endpoint: Callable[..., object]) -> CommandRoute | None:
+    """The command route an endpoint was built from (None for a hand-written one)."""
+    route = getattr(endpoint, "command_route", None)
+    return route if isinstance(route, CommandRoute) else None
