@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.debt import DebtKind
+
 
 class ReadModel(BaseModel):
     """A row or document of a view, as stored and as served."""
@@ -153,7 +155,7 @@ class SelfServiceDebt(ReadModel):
     """
 
     debt_id: UUID
-    kind: str = Field(description="overpayment or advance")
+    kind: str = Field(description="the debt's kind: " + ", ".join(k.value for k in DebtKind))
     benefit: str
     what: str = Field(description="the debt in plain words, e.g. Universal Credit overpayment")
     status: str = Field(

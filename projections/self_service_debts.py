@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.debt import Debt
+from domain.debt import Debt, DebtOpening
 from domain.debt_schedule import Adjustment, project_schedule
 from domain.decisions import Decision
 from domain.errors import UnknownRuleVersion
@@ -54,7 +54,7 @@ _MOVEMENTS = (Debt.DeductionTaken, Debt.Repaid, Debt.Waived, Debt.LeftUnrecovere
 def fold_debt(view: SelfServiceView, event: Debt.Event) -> SelfServiceView:
     """The document after one of a debt's events."""
     debts = {debt.debt_id: debt for debt in view.debts}
-    if isinstance(event, Debt.OverpaymentIdentified | Debt.AdvanceTaken):
+    if isinstance(event, DebtOpening):
         debts[event.originator_id] = _restated(_opened(event))
     elif isinstance(event, Debt.TransferredToEstate):
         debts.pop(event.originator_id, None)
@@ -68,21 +68,19 @@ def fold_debt(view: SelfServiceView, event: Debt.Event) -> SelfServiceView:
     return view.model_copy(update={"debts": tuple(debts.values())})
 
 
-def _opened(event: Debt.OverpaymentIdentified | Debt.AdvanceTaken) -> SelfServiceDebt:
-    advance = isinstance(event, Debt.AdvanceTaken)
+def _opened(event: DebtOpening) -> SelfServiceDebt:
     name = BENEFIT_NAMES.get(event.benefit, event.benefit.value)
+    kind = event.debt_kind.value
     return SelfServiceDebt(
         debt_id=event.originator_id,
-        kind="advance" if advance else "overpayment",
+        kind=kind,
         benefit=event.benefit.value,
-        what=f"{name} {'advance' if advance else 'overpayment'}",
+        what=f"{name} {kind.replace('_', ' ')}",
         status="recovering",
         status_text="",
         original_pence=event.amount_pence,
         balance_pence=event.amount_pence,
-        first_repayment_on=(
-            event.first_repayment_on if isinstance(event, Debt.AdvanceTaken) else None
-        ),
+        first_repayment_on=event.first_repayment(),
     )
 
 

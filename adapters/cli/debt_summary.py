@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.bootstrap import Journeys
-from domain.debt import Debt, MovementKind
+from domain.debt import Debt, MovementKind, opening_event_classes
 from services.log import read_log
 
 
@@ -48,7 +48,7 @@ def print_debts(console: Console, system: Journeys, today: date) -> None:
     application = system.application
     opened = read_log(
         application,
-        topics=[get_topic(Debt.OverpaymentIdentified), get_topic(Debt.AdvanceTaken)],
+        topics=[get_topic(cls) for cls in opening_event_classes()],
     )
     counts = dict.fromkeys(DebtState, 0)
     balances = dict.fromkeys(DebtState, 0)
