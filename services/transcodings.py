@@ -104,8 +104,13 @@ def _subclasses(root: type[Any]) -> Iterable[type[Any]]:
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     """Register every enum and value object the domain defines."""
     transcoder.register(DateAsISO())
+    # Only the domain's own classes: a stored event naming a class of an outer layer (say, a
+    # command's) could not be read back by a process that never imported that layer.
     for model_type in _subclasses(ValueObject):
-        if model_type.__pydantic_generic_metadata__["origin"] is None:
+        if (
+            model_type.__module__.startswith("domain.")
+            and model_type.__pydantic_generic_metadata__["origin"] is None
+        ):
             transcoder.register(ValueObjectAsJSON(model_type))
     for enum_type in _subclasses(Enum):
         if enum_type.__module__.startswith("domain."):

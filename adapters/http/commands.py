@@ -9,8 +9,8 @@ own path, operation id, roles, description, request and response models in the O
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from inspect import Parameter, Signature, cleandoc
 from typing import Any
 from uuid import UUID
@@ -25,9 +25,9 @@ from services.base import Recorded
 from services.commands import Command
 
 Check = Callable[[Journeys, Principal, UUID], object]
-"""Run before the command with the path's id: e.g. 403 for a token of another customer."""
+"""Run before the command with the path's first id: e.g. 403 for a token of another customer."""
 
-_PATH_ID = re.compile(r"{(\w+)}")
+_PATH_PARAMETER = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class CommandRoute:
     path: str
     command: type[Command]
     use_case: Callable[..., Recorded]
-    """Called as use_case(application, path_id, **command.arguments()) (no path id: without it)."""
+    """Called as use_case(application, *path_values, **command.arguments())."""
     sender: object
     """The principal dependency saying who may send it, e.g. `Caseworker`."""
     description: str
@@ -46,14 +46,13 @@ class CommandRoute:
     check: Check | None = None
     name: str | None = None
     """The operation's name (its operationId's start); the use case's name by default."""
+    path_types: Mapping[str, object] = field(default_factory=dict)
+    """The type of each path parameter that is not an id (a UUID), e.g. a bounded number."""
 
     @property
-    def path_id(self) -> str | None:
-        """The name of the path's one id parameter, if it has one."""
-        names = _PATH_ID.findall(self.path)
-        if len(names) > 1:
-            raise ValueError(f"{self.path}: a command route names at most one id")
-        return names[0] if names else None
+    def path_parameters(self) -> tuple[str, ...]:
+        """The names of the path's parameters, in the order the use case takes them."""
+        return tuple(_PATH_PARAMETER.findall(self.path))
 
 
 def add_command_routes(router: APIRouter, routes: Iterable[CommandRoute]) -> None:
@@ -72,24 +71,26 @@ def add_command_routes(router: APIRouter, routes: Iterable[CommandRoute]) -> Non
 
 def _endpoint(route: CommandRoute) -> Callable[..., CommandAccepted]:
     """A FastAPI endpoint for the route, its signature spelt out so the OpenAPI shows it all."""
-    path_id = route.path_id
+    names = route.path_parameters
 
     def endpoint(**values: Any) -> CommandAccepted:
         journeys: Journeys = values["journeys"]
         principal: Principal = values["principal"]
         command: Command = values["body"]
-        ids: tuple[UUID, ...] = () if path_id is None else (values[path_id],)
-        if route.check is not None and ids:
-            route.check(journeys, principal, ids[0])
+        path_values = tuple(values[name] for name in names)
+        if route.check is not None and path_values:
+            route.check(journeys, principal, path_values[0])
         return run_command(
             journeys,
             principal,
             values["response"],
-            lambda: route.use_case(journeys.application, *ids, **command.arguments()),
+            lambda: route.use_case(journeys.application, *path_values, **command.arguments()),
         )
 
     ordinary = Parameter.POSITIONAL_OR_KEYWORD
-    parameters = [Parameter(path_id, ordinary, annotation=UUID)] if path_id is not None else []
+    parameters = [
+        Parameter(name, ordinary, annotation=route.path_types.get(name, UUID)) for name in names
+    ]
     parameters += [
         Parameter("body", ordinary, annotation=route.command),
         Parameter("principal", ordinary, annotation=route.sender),

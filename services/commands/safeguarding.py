@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import Field
 
 from domain.six_point_plan import PlanStep, StatementDetails
-from services.commands import Command
+from services.commands import Command, NonBlank
 
-# Whitespace-only text is refused here, so the 422 names the field before anything runs.
-NonBlank = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
 StaffName = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"\S", description="a colleague's staff id")
 ]
@@ -60,10 +58,8 @@ class GatheredDetails(Command):
     urgent: bool
 
     def to_domain(self) -> StatementDetails:
-        """The domain's value object."""
-        return StatementDetails(
-            what=self.what, when=self.when, means=self.means, urgent=self.urgent
-        )
+        """The domain's value object (events store the domain's class, never this one)."""
+        return StatementDetails(**self.arguments())
 
 
 class RecordPlanStep(Command):
@@ -76,6 +72,11 @@ class RecordPlanStep(Command):
     details: GatheredDetails | None = Field(
         default=None, description="only and always with information_gathered"
     )
+
+    def arguments(self) -> dict[str, Any]:
+        """The fields, the details as the domain's value object."""
+        details = self.details.to_domain() if self.details is not None else None
+        return {**super().arguments(), "details": details}
 
 
 class ProposeLumpSum(Command):

@@ -38,7 +38,7 @@ def test_each_command_gives_its_use_case_exactly_the_arguments_it_takes(
     route: CommandRoute,
 ) -> None:
     signature = inspect.signature(route.use_case)
-    ids = () if route.path_id is None else (uuid4(),)
+    ids = [uuid4() for _ in route.path_parameters]
     arguments = dict.fromkeys(route.command.model_fields)
 
     # Raises TypeError naming the field the use case does not take or the argument not given.
