@@ -81,6 +81,22 @@ class DebtKind(Enum):
 
     OVERPAYMENT = "overpayment"
     ADVANCE = "advance"
+    PENALTY = "penalty"
+
+
+class PenaltyKind(Enum):
+    """Civil (a careless statement, a change not reported) or administrative (not prosecuted)."""
+
+    CIVIL = "civil"
+    ADMINISTRATIVE = "administrative"
+
+
+# What the recovery rate and method rules see of a penalty's cause (UNVERIFIED: a civil penalty
+# is recovered as the claimant error it punishes, an administrative penalty as fraud).
+_PENALTY_CAUSE = {
+    PenaltyKind.CIVIL: DebtCause.CLAIMANT_ERROR,
+    PenaltyKind.ADMINISTRATIVE: DebtCause.FRAUD,
+}
 
 
 class DebtOpening:
@@ -174,7 +190,9 @@ def opening_event_classes() -> tuple[type[DebtOpening], ...]:
 
 
 def deduction_class_of(kind: DebtKind, cause: DebtCause | None) -> DeductionClass:
-    """What the overall cap sees of a debt."""
+    """What the overall cap sees of a debt (a penalty is taken outside the cap)."""
+    if kind is DebtKind.PENALTY:
+        return DeductionClass.FRAUD_PENALTY
     if kind is DebtKind.ADVANCE:
         return DeductionClass.ADVANCE
     if cause is DebtCause.FRAUD:
@@ -244,6 +262,16 @@ def _notified_letter(e: Debt.Notified) -> str:
     if e.debt_kind is DebtKind.ADVANCE:
         opening = f"You have been paid an advance of {pounds(e.amount_pence)}."
         rights = "If you think the amount is wrong, contact us."
+    elif e.debt_kind is DebtKind.PENALTY:
+        opening = (
+            f"You have been given a penalty of {pounds(e.amount_pence)} on your "
+            f"{e.benefit.value}. It is recovered as well as any other deductions."
+        )
+        rights = (
+            "If you disagree with the penalty, you can ask us to look at the decision again (a "
+            "mandatory reconsideration) within one month of the date of this letter"
+            + (f", by {day(e.dispute_by)}." if e.dispute_by is not None else ".")
+        )
     else:
         period = ""
         if e.period_from is not None and e.period_to is not None:
@@ -455,6 +483,54 @@ class Debt(JourneyAggregate):
         )
         return debt
 
+    @implies(
+        timeline=lambda e: (
+            f"{e.benefit.value} {e.penalty_kind.value} penalty of {pounds(e.amount_pence)} "
+            f"imposed on {e.imposed_on.isoformat()}"
+        ),
+        letter=NoLetter("told in the debt notice once recovery is planned"),
+    )
+    class PenaltyImposed(DebtOpening, JourneyAggregate.Created):
+        """A civil or administrative penalty was imposed, recovered outside the deduction cap."""
+
+        debt_kind = DebtKind.PENALTY
+        customer_id: UUID
+        benefit: BenefitType
+        penalty_kind: PenaltyKind
+        amount_pence: int
+        imposed_on: date
+        effective_date: date
+
+        def apply(self, aggregate: Any) -> None:
+            """Set the penalty's own facts."""
+            aggregate.kind = self.debt_kind
+            aggregate.penalty_kind = self.penalty_kind
+            aggregate.cause = _PENALTY_CAUSE[self.penalty_kind]
+
+    @classmethod
+    def impose_penalty(
+        cls,
+        *,
+        debt_id: UUID,
+        customer_id: UUID,
+        benefit: BenefitType,
+        penalty_kind: PenaltyKind,
+        amount_pence: int,
+        imposed_on: date,
+    ) -> Debt:
+        """Record a penalty (recovery is planned next, in the same save)."""
+        debt: Debt = cls._create(
+            cls.PenaltyImposed,
+            id=debt_id,
+            customer_id=customer_id,
+            benefit=benefit,
+            penalty_kind=penalty_kind,
+            amount_pence=_positive(amount_pence, "amount_pence"),
+            imposed_on=imposed_on,
+            effective_date=imposed_on,
+        )
+        return debt
+
     def __init__(
         self, customer_id: UUID, benefit: BenefitType, amount_pence: int, effective_date: date
     ) -> None:
@@ -469,6 +545,7 @@ class Debt(JourneyAggregate):
         self.period_from: date | None = None
         self.period_to: date | None = None
         self.advance_kind: AdvanceKind | None = None
+        self.penalty_kind: PenaltyKind | None = None
         self.taken_on: date | None = None
         self.deferral_months = 0
         self.first_repayment_on: date | None = None
@@ -612,6 +689,7 @@ class Debt(JourneyAggregate):
                 employed=employed,
                 cause=self.cause,
                 special_rules_suspended=special_rules_suspended,
+                penalty=self.kind is DebtKind.PENALTY,
             ),
             on=on,
             sources={"debt": self.ref(), **(sources or {})},
@@ -704,8 +782,8 @@ class Debt(JourneyAggregate):
             repay_months=self.repay_months,
             first_repayment_on=self.first_repayment_on,
             recovery_on_hold=self.suspended,
-            # An overpayment decision can be reconsidered within one month of the notice.
-            dispute_by=within_months_of(on, 1) if self.kind is DebtKind.OVERPAYMENT else None,
+            # An overpayment or penalty decision can be reconsidered within a month of the notice.
+            dispute_by=within_months_of(on, 1) if self.kind is not DebtKind.ADVANCE else None,
         )
 
     @event(Notified)

@@ -18,6 +18,7 @@ from domain.customer import Customer
 from domain.debt import (
     Debt,
     DebtProposal,
+    PenaltyKind,
     WhatIf,
     plan_period_deductions,
     what_if,
@@ -135,6 +136,33 @@ class DebtUseCases(JourneysBase):
             )
 
         return self._open_debt(customer_id, build, taken_on, False, standard_allowance_pence)
+
+    def impose_penalty(
+        self,
+        customer_id: UUID,
+        *,
+        benefit: BenefitType,
+        penalty_kind: PenaltyKind,
+        amount_pence: int,
+        imposed_on: date,
+        employed: bool = False,
+        standard_allowance_pence: int | None = None,
+    ) -> Recorded:
+        """Record a civil or administrative penalty: recovered outside the deduction cap."""
+        self._happened(imposed_on=imposed_on)
+        debt_id = uuid4()
+
+        def build() -> Debt:
+            return Debt.impose_penalty(
+                debt_id=debt_id,
+                customer_id=customer_id,
+                benefit=benefit,
+                penalty_kind=penalty_kind,
+                amount_pence=amount_pence,
+                imposed_on=imposed_on,
+            )
+
+        return self._open_debt(customer_id, build, imposed_on, employed, standard_allowance_pence)
 
     def _open_debt(
         self,

@@ -476,6 +476,9 @@ class MethodFacts(ValueObject):
     employed: bool
     cause: DebtCause | None = None
     special_rules_suspended: bool = False
+    penalty: bool = Field(
+        default=False, description="a civil or administrative penalty: never left as a small debt"
+    )
 
 
 class MethodOutcome(ValueObject):
@@ -488,7 +491,13 @@ class MethodOutcome(ValueObject):
 def _recovery_method(facts: MethodFacts, table: MethodParameters) -> Evaluation[MethodOutcome]:
     balance, threshold = pounds(facts.balance_pence), pounds(table.small_debt_threshold_pence)
     small = facts.balance_pence < table.small_debt_threshold_pence
-    if small and facts.cause in (DebtCause.OFFICIAL_ERROR, DebtCause.CLAIMANT_ERROR):
+    # A penalty is imposed to be paid: however small, it is not written off. (A new input, False
+    # in every decision made before penalties existed, so those decisions re-run the same.)
+    if (
+        small
+        and not facts.penalty
+        and facts.cause in (DebtCause.OFFICIAL_ERROR, DebtCause.CLAIMANT_ERROR)
+    ):
         method = RecoveryMethod.NOT_RECOVERED
         reasons = [
             f"The balance of {balance} is under {threshold} and the overpayment is not from "

@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import Field
 
-from domain.debt import MAX_DEFERRAL_MONTHS
+from domain.debt import MAX_DEFERRAL_MONTHS, PenaltyKind
 from domain.rules.debt import AdvanceKind, DebtCause, HardshipKind, PayFrequency, WaiverGround
 from domain.values import BenefitType
 from services.commands import Command, Months, NonBlank, Pence
@@ -48,6 +48,21 @@ class RecordAdvance(Command):
         ge=0,
         le=MAX_DEFERRAL_MONTHS,
         description="months the first repayment is put off (exceptional cases)",
+    )
+    standard_allowance_pence: Pence | None = Field(
+        default=None, description="the UC standard allowance, to set the rate at once"
+    )
+
+
+class ImposePenalty(Command):
+    """A civil or administrative penalty on the customer's benefit, recovered outside the cap."""
+
+    benefit: BenefitType
+    penalty_kind: PenaltyKind
+    amount_pence: Pence
+    imposed_on: date
+    employed: bool = Field(
+        default=False, description="in work (off benefit, it is then recovered from wages)"
     )
     standard_allowance_pence: Pence | None = Field(
         default=None, description="the UC standard allowance, to set the rate at once"

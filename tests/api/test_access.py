@@ -109,7 +109,7 @@ def test_every_route_but_the_operational_ones_needs_a_token(
 ) -> None:
     walked = list(calls(app, ids_of(claim)))
 
-    assert len(walked) == 73  # 53 commands and 20 reads
+    assert len(walked) == 74  # 54 commands and 20 reads
     for method, path in walked:
         with nothing_appended(journeys):
             answer = send(api, method, path)
@@ -249,10 +249,10 @@ def test_a_customer_token_cannot_use_caseworker_or_auditor_endpoints_even_on_the
         if template not in customers_may | OPEN_TO_ANYONE
     ]
 
-    # 44 caseworker commands (3: legal hold and erasure); timeline, 3 worklists, transition
+    # 45 caseworker commands (3: legal hold and erasure); timeline, 3 worklists, transition
     # case, deadlines, Special Rules case, contacts, a customer's case items, one case item;
     # 5 audit reads (with disclosures and integrity)
-    assert len(staff_only) == 60
+    assert len(staff_only) == 61
     for method, path in staff_only:
         with nothing_appended(journeys):
             answer = send(api, method, path, own)
@@ -268,7 +268,7 @@ def test_an_auditor_token_is_refused_every_command(
 ) -> None:
     commands = [(m, p) for m, p in calls(app, ids_of(claim)) if m == "POST"]
 
-    assert len(commands) == 53
+    assert len(commands) == 54
     for method, path in commands:
         with nothing_appended(journeys):
             answer = send(api, method, path, tokens.auditor())

@@ -239,6 +239,7 @@ def test_a_customer_may_not_use_the_caseworker_commands_even_on_their_own_debt(
     attempts = {
         f"/customers/{customer_id}/overpayments": overpayment(),
         f"/customers/{customer_id}/advances": advance(),
+        f"/customers/{customer_id}/penalties": penalty(),
         f"/customers/{customer_id}/deductions": {
             "period_start": PERIOD,
             "standard_allowance_pence": ALLOWANCE,
@@ -344,6 +345,61 @@ def test_a_stated_deduction_above_what_the_cap_grants_is_refused(
     assert "overall deduction cap" in messages(above)
     post(api, f"/debts/{debt_id}/deductions", {**body, "amount_pence": 6_000}, tokens.caseworker())
     assert read(api, f"/debts/{debt_id}", tokens.caseworker())["balance_pence"] == 114_000
+
+
+def penalty(**changes: object) -> Json:
+    """A £350 administrative penalty on UC imposed today (recovered at the fraud rate)."""
+    return {
+        "benefit": "UC",
+        "penalty_kind": "administrative",
+        "amount_pence": 35_000,
+        "imposed_on": TODAY.isoformat(),
+        "standard_allowance_pence": ALLOWANCE,
+        **changes,
+    }
+
+
+def test_a_penalty_is_deducted_outside_the_cap_while_the_other_debts_share_it(
+    api: TestClient, tokens: Tokens
+) -> None:
+    customer_id = on_uc(api, tokens)
+    debt_id = overpaid(api, tokens, customer_id).id  # asks £60: the whole cap
+    penalty_id = post(
+        api, f"/customers/{customer_id}/penalties", penalty(), tokens.caseworker(), 201
+    ).id
+    body = {"period_start": PERIOD, "standard_allowance_pence": ALLOWANCE}
+
+    post(api, f"/customers/{customer_id}/deductions", body, tokens.caseworker())
+
+    penalised = read(api, f"/debts/{penalty_id}", tokens.caseworker())
+    overpaid_debt = read(api, f"/debts/{debt_id}", tokens.caseworker())
+    assert penalised["kind"] == "penalty"
+    # The penalty's rate (40% of £400, as fraud) is taken beside the cap's £60, not inside it.
+    assert penalised["movements"] == [
+        {"kind": "benefit_deduction", "on": PERIOD, "amount_pence": 16_000}
+    ]
+    assert overpaid_debt["movements"] == [
+        {"kind": "benefit_deduction", "on": PERIOD, "amount_pence": 6_000}
+    ]
+    cap = [d for d in penalised["decisions"] if d["rule_id"] == "debt.deduction_cap"]
+    assert [(d["outcome"]["total_under_cap_pence"], d["outcome"]["total_pence"]) for d in cap] == [
+        (6_000, 22_000)
+    ]
+    own = read(api, f"/customers/{customer_id}/debts", tokens.customer(customer_id))
+    assert sorted(debt["kind"] for debt in own["debts"]) == ["overpayment", "penalty"]
+
+
+def test_a_penalty_of_nothing_or_of_an_unknown_kind_is_refused_naming_the_field(
+    api: TestClient, tokens: Tokens, journeys: Journeys
+) -> None:
+    customer_id = on_uc(api, tokens)
+    path = f"/customers/{customer_id}/penalties"
+
+    nothing = refused(api, journeys, path, penalty(amount_pence=0), tokens.caseworker())
+    unknown = refused(api, journeys, path, penalty(penalty_kind="parking"), tokens.caseworker())
+
+    assert fields_named_in(nothing) == ["amount_pence"]
+    assert fields_named_in(unknown) == ["penalty_kind"]
 
 
 def fields_named_in(details: list[Json]) -> list[str]:

@@ -96,6 +96,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/customers/{customer_id}/contacts"): _STAFF_READ,
     # debts
     ("POST", "/customers/{customer_id}/overpayments"): _CW,
+    ("POST", "/customers/{customer_id}/penalties"): _CW,
     ("POST", "/customers/{customer_id}/advances"): _CW,
     ("POST", "/customers/{customer_id}/deductions"): _CW,
     ("POST", "/debts/{debt_id}/deductions"): _CW,

@@ -15,6 +15,7 @@ from domain.debt import (
     Debt,
     DebtProposal,
     MovementKind,
+    PenaltyKind,
     ProposalKind,
     balance_of,
     plan_period_deductions,
@@ -42,6 +43,7 @@ from domain.rules import rerun
 from domain.rules.debt import (
     AdvanceKind,
     DebtCause,
+    DeductionClass,
     HardshipKind,
     PayFrequency,
     RecoveryMethod,
@@ -201,6 +203,38 @@ def test_the_notice_is_a_letter_with_dispute_rights_and_the_rate() -> None:
     assert "mandatory reconsideration" in body
     assert "2 May 2025" in body
     assert "hardship" in body
+
+
+def test_a_penalty_is_outside_the_cap_and_its_notice_names_it_with_dispute_rights() -> None:
+    penalty = Debt.impose_penalty(
+        debt_id=uuid4(),
+        customer_id=CUSTOMER,
+        benefit=BenefitType.UC,
+        penalty_kind=PenaltyKind.CIVIL,
+        amount_pence=5_000,
+        imposed_on=date(2025, 4, 1),
+    )
+    penalty.plan_recovery(
+        on=date(2025, 4, 1),
+        on_benefit=True,
+        employed=False,
+        special_rules_suspended=False,
+        standard_allowance_pence=ALLOWANCE,
+    )
+    penalty.notify(date(2025, 4, 2))
+    notified = penalty.pending_events[-1]
+    template = letter_for(notified)  # type: ignore[arg-type]
+
+    assert penalty.deduction_class is DeductionClass.FRAUD_PENALTY
+    assert template is not None
+    body = template.message(notified, ContactPreferences()).body  # type: ignore[arg-type]
+    assert "penalty of £50.00" in body
+    assert "by 2 May 2025" in body
+    plan = plan_period_deductions(
+        [overpayment(), penalty], period_start=date(2025, 5, 1), standard_allowance_pence=ALLOWANCE
+    )
+    assert plan.cap.outcome.total_under_cap_pence == plan.cap.outcome.cap_pence == 6_000
+    assert plan.cap.outcome.total_pence == 6_000 + 5_000  # the penalty's whole balance, beside
 
 
 def test_an_off_benefit_employed_customer_repays_by_earnings_attachment() -> None:

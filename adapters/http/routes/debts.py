@@ -41,6 +41,7 @@ from services.commands.debts import (
     AttachEarnings,
     DecideHardship,
     IdentifyOverpayment,
+    ImposePenalty,
     RecordAdvance,
     RecordPayment,
     RequestHardship,
@@ -93,6 +94,15 @@ add_command_routes(
             created=True,
             description="Record an advance: its repayment is planned and the customer told "
             "(the id is the debt).",
+        ),
+        CommandRoute(
+            "/customers/{customer_id}/penalties",
+            ImposePenalty,
+            App.impose_penalty,
+            Caseworker,
+            created=True,
+            description="Record a civil or administrative penalty: recovered by deduction outside "
+            "the overall deduction cap, other deductions sharing the cap (the id is the debt).",
         ),
         CommandRoute(
             "/customers/{customer_id}/deductions",
