@@ -8,15 +8,17 @@ from uuid import UUID
 
 from eventsourcing.persistence import RecordConflictError
 
-from domain.aggregate import JourneyAggregate, recording_at
+from domain.aggregate import JourneyAggregate, acting_actor, recording_at
 from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
+from domain.errors import NotEligibleToClaim
 from domain.identity import customer_id_for
 from domain.rules.pip_assessment import AssessmentPoints, Rate
 from domain.special_rules import special_rules_case_id_for
 from domain.transition import DlaToPipTransition, transition_id_for
 from domain.values import (
     Actor,
+    ActorKind,
     Appointee,
     BenefitType,
     ClaimantRole,
@@ -36,6 +38,11 @@ from services.special_rules import SpecialRulesUseCases
 from services.transitions import DlaToPipUseCases
 
 __all__ = ["JourneysApplication", "Recorded"]
+
+
+def _named_or_acting(decision_maker: Actor | None) -> Actor:
+    """The decision maker named, else whoever is acting (a route runs as the signed-in user)."""
+    return decision_maker if decision_maker is not None else acting_actor()
 
 
 class JourneysApplication(
@@ -106,11 +113,13 @@ class JourneysApplication(
         return self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
 
     def add_support_marker(
-        self, customer_id: UUID, marker: SupportMarker, effective: date
+        self, customer_id: UUID, marker: SupportMarker, effective_date: date
     ) -> Recorded:
         """Mark an additional-support need."""
-        self._happened(effective_date=effective)
-        return self._change_customer(customer_id, lambda c: c.add_support_marker(marker, effective))
+        self._happened(effective_date=effective_date)
+        return self._change_customer(
+            customer_id, lambda c: c.add_support_marker(marker, effective_date)
+        )
 
     def remove_support_marker(
         self, customer_id: UUID, need: SupportNeed, effective: date
@@ -121,10 +130,12 @@ class JourneysApplication(
             customer_id, lambda c: c.remove_support_marker(need, effective)
         )
 
-    def report_change(self, customer_id: UUID, description: str, effective: date) -> Recorded:
+    def report_change(self, customer_id: UUID, description: str, effective_date: date) -> Recorded:
         """Record a change of circumstances from its effective date."""
-        self._happened(effective_date=effective)
-        return self._change_customer(customer_id, lambda c: c.report_change(description, effective))
+        self._happened(effective_date=effective_date)
+        return self._change_customer(
+            customer_id, lambda c: c.report_change(description, effective_date)
+        )
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
         """Record the death: journeys and payments stop, open debts move to the estate."""
@@ -150,14 +161,22 @@ class JourneysApplication(
 
     def start_claim(
         self,
-        *,
         customer_id: UUID,
+        *,
         benefit: BenefitType,
         channel: ClaimChannel,
         claimant_role: ClaimantRole,
         claim_date: date,
     ) -> Recorded:
-        """Start a claim and link it to the customer, both saved together."""
+        """Start a claim and link it to the customer, both saved together.
+
+        A customer acting for themselves claims as the customer, never for someone else.
+        """
+        if acting_actor().kind is ActorKind.CUSTOMER and claimant_role is not ClaimantRole.CUSTOMER:
+            raise NotEligibleToClaim(
+                "customers claim for themselves: claimant_role must be 'customer'",
+                field="claimant_role",
+            )
         self._happened(claim_date=claim_date)
         started: list[Claim] = []
 
@@ -218,14 +237,23 @@ class JourneysApplication(
         return self._change_in_journey(claim_id, Claim, change)
 
     def accept_good_reason(
-        self, claim_id: UUID, *, accepted_on: date, reason: str, decision_maker: Actor
+        self,
+        claim_id: UUID,
+        *,
+        accepted_on: date,
+        reason: str,
+        decision_maker: Actor | None = None,
     ) -> Recorded:
-        """Reopen a claim disallowed for want of the PIP2; in a transition, DLA is reinstated."""
+        """Reopen a claim disallowed for want of the PIP2; in a transition, DLA is reinstated.
+
+        The decision maker is whoever is acting unless named.
+        """
         self._happened(accepted_on=accepted_on)
         today = self.clock.today()
+        maker = _named_or_acting(decision_maker)
 
         def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
-            claim.accept_good_reason(accepted_on, reason, decision_maker)
+            claim.accept_good_reason(accepted_on, reason, maker)
             if transition is not None:
                 transition.good_reason_accepted(claim.id, accepted_on, today)
 
@@ -238,11 +266,12 @@ class JourneysApplication(
         assessed_on: date,
         daily_living: Mapping[str, int],
         mobility: Mapping[str, int],
-        assessor: Actor,
+        assessor_id: str,
     ) -> Recorded:
-        """Record the assessment's points per activity."""
+        """Record the assessment's points per activity (the assessor is a member of staff)."""
         self._happened(assessed_on=assessed_on)
         points = AssessmentPoints(daily_living=dict(daily_living), mobility=dict(mobility))
+        assessor = Actor.caseworker(assessor_id)
         return self._change_claim(
             claim_id, lambda c: c.record_assessment(assessed_on, points, assessor)
         )
@@ -260,9 +289,13 @@ class JourneysApplication(
         """Decide a PIP claim from its assessment points.
 
         In a DLA to PIP transition PIP starts the day after DLA ends, as the rule gives: leave
-        starts_on out to take that date (a different one is refused).
+        starts_on out to take that date (a different one is refused). The decision maker is
+        the person acting unless named; with no person acting, the rule decides alone.
         """
         self._happened(decided_on=decided_on)
+        if decision_maker is None:
+            acting = acting_actor()
+            decision_maker = acting if acting.is_person else None
 
         def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
             dla_end = None
@@ -296,19 +329,20 @@ class JourneysApplication(
         decided_on: date,
         entitled: bool,
         reason: str,
-        decision_maker: Actor,
+        decision_maker: Actor | None = None,
         starts_on: date | None = None,
         ends_on: date | None = None,
     ) -> Recorded:
-        """A decision maker decides a non-PIP claim."""
+        """A decision maker (whoever is acting unless named) decides a non-PIP claim."""
         self._happened(decided_on=decided_on)
+        maker = _named_or_acting(decision_maker)
         return self._change_claim(
             claim_id,
             lambda c: c.decide_entitlement(
                 decided_on=decided_on,
                 entitled=entitled,
                 reason=reason,
-                decision_maker=decision_maker,
+                decision_maker=maker,
                 starts_on=starts_on,
                 ends_on=ends_on,
             ),
@@ -359,17 +393,18 @@ class JourneysApplication(
         notice_sent_on: date,
         revised_award: Award | None,
         reason: str,
-        decision_maker: Actor,
+        decision_maker: Actor | None = None,
     ) -> Recorded:
-        """Record the MR outcome."""
+        """Record the MR outcome (the decision maker is whoever is acting unless named)."""
         self._happened(notice_sent_on=notice_sent_on)
+        maker = _named_or_acting(decision_maker)
         return self._change_claim(
             claim_id,
             lambda c: c.decide_reconsideration(
                 notice_sent_on=notice_sent_on,
                 revised_award=revised_award,
                 reason=reason,
-                decision_maker=decision_maker,
+                decision_maker=maker,
             ),
         )
 
@@ -408,15 +443,16 @@ class JourneysApplication(
         decided_on: date,
         allowed: bool,
         award: Award | None,
-        judge: Actor,
+        judge: str,
         reason: str,
     ) -> Recorded:
-        """Record the tribunal's decision."""
+        """Record the tribunal's decision (the judge named by their identifier)."""
         self._happened(decided_on=decided_on)
+        by = Actor.caseworker(judge)
         return self._change_claim(
             claim_id,
             lambda c: c.record_appeal_outcome(
-                decided_on=decided_on, allowed=allowed, award=award, judge=judge, reason=reason
+                decided_on=decided_on, allowed=allowed, award=award, judge=by, reason=reason
             ),
         )
 

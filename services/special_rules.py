@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from domain.aggregate import JourneyAggregate
+from domain.aggregate import JourneyAggregate, acting_actor
 from domain.claim import Claim
 from domain.customer import Customer
 from domain.errors import CustomerDeceased, NotFastTracked
@@ -96,12 +96,14 @@ class SpecialRulesUseCases(DebtUseCases, DlaToPipUseCases):
         claim_id: UUID,
         *,
         decided_on: date,
-        decision_maker: Actor,
+        decision_maker: Actor | None = None,
         mobility: Rate = Rate.NONE,
         dla_mobility: DlaMobilityRate | None = None,
     ) -> Recorded:
-        """Decide a fast-tracked claim by the Special Rules award rule (no assessment)."""
+        """Decide a fast-tracked claim by the Special Rules award rule (no assessment); the
+        decision maker is the acting person unless named."""
         self._happened(decided_on=decided_on)
+        decider = decision_maker if decision_maker is not None else acting_actor()
         today = self.clock.today()
 
         def command(fresh: bool) -> Sequence[JourneyAggregate]:
@@ -124,7 +126,7 @@ class SpecialRulesUseCases(DebtUseCases, DlaToPipUseCases):
                 )
             reminder_on = claim.decide_special_rules_award(
                 decided_on=decided_on,
-                decision_maker=decision_maker,
+                decision_maker=decider,
                 mobility=mobility,
                 dla_mobility=dla_mobility,
                 dla_ends_on=dla_end.outcome.dla_ends_on if dla_end is not None else None,

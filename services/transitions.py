@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar
 from uuid import UUID
@@ -20,9 +21,23 @@ from domain.rules.pip_rates import weekly_total_pence
 from domain.transition import ChildDlaAward, DlaToPipTransition, transition_id_for
 from domain.values import Appointee, BenefitType, EventRef, Region
 from services.base import NOTHING_STORED, JourneysBase, Recorded
-from services.errors import NotFound, TransitionAlreadyStarted
+from services.errors import NotFound, TransitionAlreadyStarted, TransitionNotFound
 
 JourneyT = TypeVar("JourneyT", Customer, Claim)
+
+
+def no_transition(customer_id: UUID) -> TransitionNotFound:
+    """The customer has no DLA to PIP transition (named by the customer, as callers know it)."""
+    return TransitionNotFound(f"customer {customer_id} has no DLA to PIP transition")
+
+
+@contextmanager
+def _named_by_customer(customer_id: UUID) -> Iterator[None]:
+    """A missing transition reported by its customer: its own id is one no caller ever saw."""
+    try:
+        yield
+    except TransitionNotFound:
+        raise no_transition(customer_id) from None
 
 
 class DlaToPipUseCases(JourneysBase):
@@ -90,7 +105,8 @@ class DlaToPipUseCases(JourneysBase):
     def _change_transition(
         self, customer_id: UUID, change: Callable[[DlaToPipTransition], None]
     ) -> Recorded:
-        return self._change(transition_id_for(customer_id), DlaToPipTransition, change)
+        with _named_by_customer(customer_id):
+            return self._change(transition_id_for(customer_id), DlaToPipTransition, change)
 
     def record_hospital_admission(self, customer_id: UUID, admitted_on: date) -> Recorded:
         """Record that the young person went into hospital (it may put off the invitation)."""
@@ -108,34 +124,35 @@ class DlaToPipUseCases(JourneysBase):
         )
 
     def appoint_pip_appointee(
-        self, customer_id: UUID, appointee: Appointee, effective: date
+        self, customer_id: UUID, *, appointee: Appointee, effective_date: date
     ) -> Recorded:
         """Appoint someone to act for the young person for PIP, ending the DLA appointment."""
-        self._happened(effective_date=effective)
+        self._happened(effective_date=effective_date)
         transition_id = transition_id_for(customer_id)
 
         def command(fresh: bool) -> Sequence[JourneyAggregate]:
             customer = self._load(customer_id, Customer, fresh=fresh)
             transition = self._load(transition_id, DlaToPipTransition, fresh=fresh)
-            transition.appoint_for_pip(effective)
+            transition.appoint_for_pip(effective_date)
             if customer.appointee is not None:
-                customer.end_appointee("a DLA appointee does not carry over to PIP", effective)
-            customer.appoint(appointee, effective)
+                customer.end_appointee("a DLA appointee does not carry over to PIP", effective_date)
+            customer.appoint(appointee, effective_date)
             return (customer, transition)
 
-        return Recorded(transition_id, self._save_with_retries(transition_id, command))
+        with _named_by_customer(customer_id):
+            return Recorded(transition_id, self._save_with_retries(transition_id, command))
 
     def record_appointee_not_needed(
-        self, customer_id: UUID, reason: str, effective: date
+        self, customer_id: UUID, *, reason: str, effective_date: date
     ) -> Recorded:
         """Record that the young person will deal with PIP themselves."""
-        self._happened(effective_date=effective)
+        self._happened(effective_date=effective_date)
         return self._change_transition(
-            customer_id, lambda t: t.record_appointee_not_needed(reason, effective)
+            customer_id, lambda t: t.record_appointee_not_needed(reason, effective_date)
         )
 
     def complete_age_review(
-        self, customer_id: UUID, *, age: int, completed_on: date, outcome: str
+        self, customer_id: UUID, age: int, *, completed_on: date, outcome: str
     ) -> Recorded:
         """Record the outcome of the DLA award's review at an age."""
         self._happened(completed_on=completed_on)

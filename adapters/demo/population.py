@@ -19,7 +19,6 @@ from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVI
 from domain.transition import TransitionStage
 from domain.values import (
     Actor,
-    ActorKind,
     Appointee,
     BenefitType,
     ClaimantRole,
@@ -89,9 +88,9 @@ NINO_FIRST = "ABCEGHJKLMNPRSTWXYZ"
 NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 UNALLOCATED = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 
-ASSESSOR = Actor(kind=ActorKind.CASEWORKER, identifier="hp-assessor-17")
+ASSESSOR_ID = "hp-assessor-17"
 DECISION_MAKER = Actor.caseworker("dm-0423")
-TRIBUNAL = Actor(kind=ActorKind.CASEWORKER, identifier="tribunal-judge-5")
+TRIBUNAL_JUDGE_ID = "tribunal-judge-5"
 
 # Journeys and their weights: most PIP claims run the ordinary course; some are disputed,
 # some lapse for want of a questionnaire, a few are withdrawn or out of the age range.
@@ -408,7 +407,7 @@ class Population:
             assessed_on=self._today(),
             daily_living={a: self.rng.choice((0, 0, 1, 2, 2, 4)) for a in DAILY_LIVING_ACTIVITIES},
             mobility={a: self.rng.choice((0, 0, 4, 8, 10, 12)) for a in MOBILITY_ACTIVITIES},
-            assessor=ASSESSOR,
+            assessor_id=ASSESSOR_ID,
         )
 
     def _decide(self, claim_id: UUID) -> Iterator[datetime]:
@@ -519,7 +518,7 @@ class Population:
             decided_on=self._today(),
             allowed=allowed,
             award=enhanced if allowed else None,
-            judge=TRIBUNAL,
+            judge=TRIBUNAL_JUDGE_ID,
             reason="the tribunal preferred the claimant's evidence"
             if allowed
             else "the tribunal found the descriptors correctly applied",
@@ -670,7 +669,7 @@ class Population:
             assessed_on=self._today(),
             daily_living={a: self.rng.choice(daily_living_points) for a in DAILY_LIVING_ACTIVITIES},
             mobility={a: self.rng.choice(mobility_points) for a in MOBILITY_ACTIVITIES},
-            assessor=ASSESSOR,
+            assessor_id=ASSESSOR_ID,
         )
         yield self._later(3, 20)
         today = self._today()
@@ -762,7 +761,9 @@ class Population:
             return
         # The parent acted for DLA; for PIP they must be appointed again, from 16.
         self.application.appoint_pip_appointee(
-            customer_id, Appointee(name="A. Parent", relationship="parent"), self._today()
+            customer_id,
+            appointee=Appointee(name="A. Parent", relationship="parent"),
+            effective_date=self._today(),
         )
         yield self._later(0, 5)
         if self._stage(customer_id) is not TransitionStage.INVITED:

@@ -46,6 +46,9 @@ class CommandRoute:
     check: Check | None = None
     name: str | None = None
     """The operation's name (its operationId's start); the use case's name by default."""
+    on_system: bool = False
+    """The use case is the assembled system's, not the application's: it reaches beyond the log
+    (erasure also withdraws the customer's queued letters from the outbox)."""
     path_types: Mapping[str, object] = field(default_factory=dict)
     """The type of each path parameter that is not an id (a UUID), e.g. a bounded number."""
 
@@ -84,7 +87,11 @@ def _endpoint(route: CommandRoute) -> Callable[..., CommandAccepted]:
             journeys,
             principal,
             values["response"],
-            lambda: route.use_case(journeys.application, *path_values, **command.arguments()),
+            lambda: route.use_case(
+                journeys if route.on_system else journeys.application,
+                *path_values,
+                **command.arguments(),
+            ),
         )
 
     ordinary = Parameter.POSITIONAL_OR_KEYWORD

@@ -24,7 +24,7 @@ from bench.harness import (
     scratch_schema,
 )
 from domain.rules.pip_assessment import DAILY_LIVING_ACTIVITIES, MOBILITY_ACTIVITIES
-from domain.values import Actor, ActorKind, BenefitType, ClaimantRole, ClaimChannel
+from domain.values import BenefitType, ClaimantRole, ClaimChannel
 from services.clock import SystemClock
 from services.journeys import JourneysApplication
 from services.settings import Settings
@@ -32,7 +32,7 @@ from services.settings import Settings
 P = ParamSpec("P")
 R = TypeVar("R")
 
-ASSESSOR = Actor(kind=ActorKind.CASEWORKER, identifier="hp-assessor-bench")
+ASSESSOR_ID = "hp-assessor-bench"
 MIX = (
     "register_customer",
     "start_claim",
@@ -128,7 +128,7 @@ def claim_journey(application: JourneysApplication, ninos: NinoSource, timed: Ti
         assessed_on=claimed + timedelta(days=40),
         daily_living=dict.fromkeys(DAILY_LIVING_ACTIVITIES, 2),
         mobility=dict.fromkeys(MOBILITY_ACTIVITIES, 8),
-        assessor=ASSESSOR,
+        assessor_id=ASSESSOR_ID,
     )
     timed(
         application.decide_pip_award,

@@ -68,7 +68,7 @@ def probe(
     with psycopg.connect(url, autocommit=True) as connection:
         while not stop.is_set():
             position = application.report_change(
-                customer_id, f"change {len(delays)}", effective=application.clock.today()
+                customer_id, f"change {len(delays)}", effective_date=application.clock.today()
             ).position
             answered = time.perf_counter()
             while True:

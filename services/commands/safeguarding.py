@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
@@ -57,13 +57,11 @@ class GatheredDetails(Command):
     means: NonBlank
     urgent: bool
 
-    def to_domain(self) -> StatementDetails:
-        """The domain's value object (events store the domain's class, never this one)."""
-        return StatementDetails(**self.arguments())
-
 
 class RecordPlanStep(Command):
     """One step of the six-point plan, by whom, when, with a note."""
+
+    as_domain = {"details": StatementDetails}
 
     step: PlanStep
     done_by: StaffName
@@ -72,11 +70,6 @@ class RecordPlanStep(Command):
     details: GatheredDetails | None = Field(
         default=None, description="only and always with information_gathered"
     )
-
-    def arguments(self) -> dict[str, Any]:
-        """The fields, the details as the domain's value object."""
-        details = self.details.to_domain() if self.details is not None else None
-        return {**super().arguments(), "details": details}
 
 
 class ProposeLumpSum(Command):

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.rules.dla_child import DisablingCondition
-from domain.values import Region
+from domain.values import Appointee, Region
 from services.commands import Command, Text
 
 
@@ -43,6 +43,8 @@ class PipAppointeeDetails(Command):
 
 class AppointPipAppointee(Command):
     """Appoint someone to act for the young person for PIP (from the 16th birthday)."""
+
+    as_domain = {"appointee": Appointee}
 
     appointee: PipAppointeeDetails
     effective_date: date

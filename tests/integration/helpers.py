@@ -93,7 +93,7 @@ def assess(journeys: Journeys, claim_id: UUID, daily_living: int, mobility: int)
         assessed_on=journeys.clock.today(),
         daily_living=daily_living_points(daily_living),
         mobility=mobility_points(mobility),
-        assessor=HEALTH_PROFESSIONAL,
+        assessor_id=HEALTH_PROFESSIONAL.identifier,
     )
 
 

@@ -90,7 +90,7 @@ def test_assessment_points_outside_the_scale_are_refused(
             assessed_on=journeys.clock.today(),
             daily_living={**daily_living_points(8), **daily_living},
             mobility={**mobility_points(8), **mobility},
-            assessor=HEALTH_PROFESSIONAL,
+            assessor_id=HEALTH_PROFESSIONAL.identifier,
         )
     assert journeys.application.claim(claim_id).status is ClaimStatus.AWAITING_ASSESSMENT
 
@@ -108,7 +108,7 @@ def test_an_assessment_missing_an_activity_is_refused(journeys: Journeys) -> Non
             assessed_on=journeys.clock.today(),
             daily_living=points,
             mobility=mobility_points(0),
-            assessor=HEALTH_PROFESSIONAL,
+            assessor_id=HEALTH_PROFESSIONAL.identifier,
         )
 
 
@@ -124,7 +124,7 @@ def test_no_decision_can_be_made_on_a_withdrawn_claim(
         assessed_on=clock.today(),
         daily_living=daily_living_points(12),
         mobility=mobility_points(12),
-        assessor=HEALTH_PROFESSIONAL,
+        assessor_id=HEALTH_PROFESSIONAL.identifier,
     )
     app.withdraw_claim(uc_claim, withdrawn_on=clock.today(), reason="moved abroad")
     app.withdraw_claim(pip_claim, withdrawn_on=clock.today(), reason="moved abroad")
@@ -218,7 +218,7 @@ def test_dates_of_facts_after_today_are_refused_naming_the_field(
             claim_date=tomorrow,
         )
     with nothing_appended(journeys), pytest.raises(DateInFuture, match="effective_date 2026-01-06"):
-        app.report_change(customer_id, "starts a job next week", effective=tomorrow)
+        app.report_change(customer_id, "starts a job next week", effective_date=tomorrow)
     with nothing_appended(journeys), pytest.raises(DateInFuture, match="issued_on"):
         app.issue_questionnaire(claim_id, issued_on=tomorrow)
     with nothing_appended(journeys), pytest.raises(DateInFuture, match="withdrawn_on"):
@@ -273,7 +273,7 @@ def test_no_claim_can_be_started_for_a_customer_whose_death_was_notified(
     with nothing_appended(journeys), pytest.raises(CustomerDeceased, match="2026-01-02"):
         start_claim(journeys, customer_id, BenefitType.PIP)
     with nothing_appended(journeys), pytest.raises(CustomerDeceased):
-        app.report_change(customer_id, "new address", effective=clock.today())
+        app.report_change(customer_id, "new address", effective_date=clock.today())
 
     customer = app.customer(customer_id)
     assert customer.deceased
@@ -292,7 +292,7 @@ def test_a_pip_decision_dated_before_the_assessment_it_rests_on_is_refused(
         assessed_on=clock.today(),
         daily_living=daily_living_points(12),
         mobility=mobility_points(8),
-        assessor=HEALTH_PROFESSIONAL,
+        assessor_id=HEALTH_PROFESSIONAL.identifier,
     )
     # Dating the decision before the assessment would also pull the dispute deadlines earlier.
     with nothing_appended(journeys), pytest.raises(InvalidClaimDate, match="decision date"):

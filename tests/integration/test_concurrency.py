@@ -41,7 +41,7 @@ def interfere_after_load(
         loads.append(aggregate.version)
         if len(loads) <= times:
             rival.application.report_change(
-                customer_id, f"rival change {len(loads)}", effective=rival.clock.today()
+                customer_id, f"rival change {len(loads)}", effective_date=rival.clock.today()
             )
         return aggregate
 
@@ -92,7 +92,7 @@ def test_commands_racing_on_one_customer_from_many_threads_are_all_kept(
                         duration=SupportDuration.RECURRING,
                         details=f"worker {worker} command {n}",
                     )
-                    app.add_support_marker(customer_id, marker, effective=clock.today())
+                    app.add_support_marker(customer_id, marker, effective_date=clock.today())
                 else:
                     app.report_change(customer_id, f"worker {worker} command {n}", clock.today())
         except BaseException as error:  # report any failure to the main thread
@@ -128,7 +128,7 @@ def test_a_write_between_load_and_save_is_retried_and_both_changes_are_kept(
     customer_id = register(journeys)
     loads = interfere_after_load(monkeypatch, journeys, rival, customer_id, times=2)
 
-    journeys.application.report_change(customer_id, "our change", effective=clock.today())
+    journeys.application.report_change(customer_id, "our change", effective_date=clock.today())
 
     assert loads == [1, 2, 3]  # two conflicts, then a clean third attempt
     customer = rival.application.customer(customer_id)
@@ -153,7 +153,9 @@ def test_a_conflict_on_the_last_attempt_is_a_retryable_concurrent_update_and_sav
     before = log_position(journeys)
 
     with pytest.raises(ConcurrentUpdate) as refused:
-        single_attempt.application.report_change(customer_id, "our change", effective=clock.today())
+        single_attempt.application.report_change(
+            customer_id, "our change", effective_date=clock.today()
+        )
 
     assert refused.value.retryable
     assert refused.value.aggregate_id == customer_id
@@ -163,7 +165,9 @@ def test_a_conflict_on_the_last_attempt_is_a_retryable_concurrent_update_and_sav
     assert [description for _, description in customer.circumstances] == ["rival change 1"]
 
     # Retrying the same command afterwards (as the error invites) succeeds.
-    single_attempt.application.report_change(customer_id, "our change", effective=clock.today())
+    single_attempt.application.report_change(
+        customer_id, "our change", effective_date=clock.today()
+    )
     customer = journeys.application.customer(customer_id)
     assert [d for _, d in customer.circumstances] == ["rival change 1", "our change"]
 

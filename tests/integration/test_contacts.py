@@ -215,7 +215,7 @@ def test_every_contact_path_after_a_death_is_refused_recorded_and_shown_to_casew
         decided_on=date(2026, 1, 14),
         allowed=False,
         award=None,
-        judge=JUDGE,
+        judge=JUDGE.identifier,
         reason="the decision was right",
     )
     # A debt: UC paid after the death is owed by the estate (no notice is even tried), and

@@ -181,7 +181,7 @@ def build_population(journeys: Journeys, clock: SimulatedClock) -> dict[str, UUI
         decided_on=clock.today(),
         allowed=True,
         award=pip_award(Rate.ENHANCED, Rate.ENHANCED, start, months=60),
-        judge=TRIBUNAL_JUDGE,
+        judge=TRIBUNAL_JUDGE.identifier,
         reason="the tribunal found the claimant's evidence credible",
     )
     return claims

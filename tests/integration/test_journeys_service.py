@@ -99,7 +99,7 @@ def test_a_pip_claim_runs_from_claim_to_a_lapsed_appeal_and_reloads_unchanged(
         assessed_on=date(2026, 2, 12),
         daily_living=daily_living,
         mobility=mobility,
-        assessor=HEALTH_PROFESSIONAL,
+        assessor_id=HEALTH_PROFESSIONAL.identifier,
     )
     claim = app.claim(claim_id)
     assert claim.status is ClaimStatus.AWAITING_DECISION
@@ -178,7 +178,7 @@ def test_a_pip_claim_runs_from_claim_to_a_lapsed_appeal_and_reloads_unchanged(
             decided_on=date(2026, 6, 1),
             allowed=True,
             award=final_award,
-            judge=TRIBUNAL_JUDGE,
+            judge=TRIBUNAL_JUDGE.identifier,
             reason="a lapsed appeal has nothing left to decide",
         )
 
@@ -349,7 +349,7 @@ def test_events_are_recorded_at_the_clocks_time_and_carry_the_real_world_effecti
 
     # A backdated change of circumstances, told to the department weeks later.
     clock.set(at(date(2026, 1, 20), hour=14, minute=30))
-    app.report_change(customer_id, "moved in with a partner", effective=date(2025, 12, 1))
+    app.report_change(customer_id, "moved in with a partner", effective_date=date(2025, 12, 1))
     # A phone claim made yesterday, keyed in today.
     clock.set(at(date(2026, 1, 21), hour=10))
     claim_id = start_claim(journeys, customer_id, BenefitType.UC, claim_date=date(2026, 1, 20))
@@ -398,14 +398,14 @@ def test_history_returns_the_customers_and_their_claims_events_and_no_one_elses(
     app.add_support_marker(
         customer_id,
         SupportMarker(need=SupportNeed.LANGUAGE, duration=SupportDuration.LONG_TERM),
-        effective=clock.today(),
+        effective_date=clock.today(),
     )
     clock.advance(timedelta(hours=1))
     app.issue_questionnaire(pip_claim, issued_on=clock.today())
     clock.advance(timedelta(hours=1))
     uc_claim = start_claim(journeys, customer_id, BenefitType.UC)
     clock.advance(timedelta(hours=1))
-    app.report_change(someone_else, "started work", effective=clock.today())
+    app.report_change(someone_else, "started work", effective_date=clock.today())
 
     history = app.history(customer_id)
 

@@ -270,7 +270,7 @@ def test_many_threads_in_one_instance_lose_nothing_and_double_nothing(
                         duration=SupportDuration.RECURRING,
                         details=text,
                     )
-                    recorded = app.add_support_marker(target, marker, effective=clock.today())
+                    recorded = app.add_support_marker(target, marker, effective_date=clock.today())
                     with lock:
                         sent.append((target, text, recorded))
                 else:

@@ -406,14 +406,18 @@ class Driver:
 
             def command() -> Recorded:
                 return app.appoint_pip_appointee(
-                    customer_id, Appointee(name="Sam Young", relationship="brother"), when
+                    customer_id,
+                    appointee=Appointee(name="Sam Young", relationship="brother"),
+                    effective_date=when,
                 )
 
         elif name == "record_appointee_not_needed":
             reason = self.data.draw(st.sampled_from(["will deal with PIP alone", " "]))
 
             def command() -> Recorded:
-                return app.record_appointee_not_needed(customer_id, reason, when)
+                return app.record_appointee_not_needed(
+                    customer_id, reason=reason, effective_date=when
+                )
 
         elif name == "complete_age_review":
             age = self.data.draw(st.sampled_from([14, 14, 7]))
@@ -555,7 +559,7 @@ class Driver:
                     assessed_on=when,
                     daily_living=daily_living,
                     mobility=mobility,
-                    assessor=ASSESSOR,
+                    assessor_id=ASSESSOR.identifier,
                 )
 
         elif name == "decide_pip_award":
@@ -689,7 +693,7 @@ class Driver:
                     decided_on=when,
                     allowed=allowed,
                     award=outcome_award,
-                    judge=JUDGE,
+                    judge=JUDGE.identifier,
                     reason=reason,
                 )
 

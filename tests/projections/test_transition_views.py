@@ -610,12 +610,12 @@ def test_an_appointee_is_needed_until_one_is_appointed_for_pip_or_none_is_needed
     )
     assert section(journeys, alone).appointee is None
     with pytest.raises(AppointeeNotCarriedOver):  # appointed before 16: a DLA appointment
-        app.appoint_pip_appointee(appointing, pat, date(2026, 1, 5))
+        app.appoint_pip_appointee(appointing, appointee=pat, effective_date=date(2026, 1, 5))
     on(clock, date(2026, 3, 13))
     with pytest.raises(AppointeeNotCarriedOver):  # the DLA appointee cannot claim PIP
         claim_pip(journeys, appointing, ClaimantRole.APPOINTEE)
 
-    app.appoint_pip_appointee(appointing, pat, date(2026, 3, 13))
+    app.appoint_pip_appointee(appointing, appointee=pat, effective_date=date(2026, 3, 13))
     appointed = case(journeys, appointing)
     assert (appointed.appointee_needed, appointed.appointee_settled_on) == (
         False,
@@ -626,7 +626,9 @@ def test_an_appointee_is_needed_until_one_is_appointed_for_pip_or_none_is_needed
         (managing, date(2026, 3, 20), detail)
     ]
     on(clock, date(2026, 3, 23))
-    app.record_appointee_not_needed(managing, "will deal with PIP herself", date(2026, 3, 23))
+    app.record_appointee_not_needed(
+        managing, reason="will deal with PIP herself", effective_date=date(2026, 3, 23)
+    )
     assert worklist(journeys, TransitionWorklist.APPOINTEE_NEEDED) == []
     assert section(journeys, managing).appointee is None
     assert case(journeys, managing).appointee_settled_on == date(2026, 3, 23)
@@ -970,7 +972,7 @@ def dated_journeys(
             people["review"], age=14, completed_on=date(2026, 2, 16), outcome="continues"
         ),
         lambda: app.record_appointee_not_needed(
-            people["review"], "parent stays", date(2026, 2, 16)
+            people["review"], reason="parent stays", effective_date=date(2026, 2, 16)
         ),
     )
     day(
@@ -982,8 +984,8 @@ def dated_journeys(
         date(2026, 3, 13),
         lambda: app.appoint_pip_appointee(
             people["northern_ireland"],
-            Appointee(name="Pat Young", relationship="mother"),
-            date(2026, 3, 13),
+            appointee=Appointee(name="Pat Young", relationship="mother"),
+            effective_date=date(2026, 3, 13),
         ),
     )
     day(date(2026, 3, 15), lambda: app.notify_death(people["died"], date(2026, 3, 14), "TUO-9"))

@@ -202,7 +202,7 @@ def test_self_service_follows_a_pip_claim_in_plain_language_with_every_deadline(
         decided_on=on(clock, date(2026, 9, 1)),
         allowed=True,
         award=pip_award(Rate.ENHANCED, Rate.ENHANCED, date(2026, 1, 5), months=36),
-        judge=TRIBUNAL_JUDGE,
+        judge=TRIBUNAL_JUDGE.identifier,
         reason="the appellant's evidence is accepted",
     )
     view = self_service(journeys, customer)
@@ -648,7 +648,7 @@ def test_worklists_follow_each_claim_and_list_it_by_due_date(
         decided_on=on(clock, date(2026, 4, 1)),
         allowed=False,
         award=None,
-        judge=TRIBUNAL_JUDGE,
+        judge=TRIBUNAL_JUDGE.identifier,
         reason="the decision was right",
     )
     assert worklists(journeys) == {}

@@ -441,7 +441,7 @@ def test_the_first_command_after_a_restart_succeeds_though_every_pooled_connecti
     # the command met the dead ones one by one, a second or more apart, and its 10 s wait
     # for a connection ran out (a retryable error, but a failure all the same).
     began = time.monotonic()
-    app.report_change(customer_id, "after the restart", effective=journeys.clock.today())
+    app.report_change(customer_id, "after the restart", effective_date=journeys.clock.today())
     seconds = time.monotonic() - began
     journeys.views.position("self-service")
     print(f"\nthe first command after the restart took {seconds:.2f}s")

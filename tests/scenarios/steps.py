@@ -192,7 +192,7 @@ def assess(
         assessed_on=assessed_on,
         daily_living=daily_living_points(daily_living),
         mobility=mobility_points(mobility),
-        assessor=HEALTH_PROFESSIONAL,
+        assessor_id=HEALTH_PROFESSIONAL.identifier,
     )
 
 

@@ -1012,9 +1012,13 @@ def test_a_dla_appointee_cannot_claim_pip_until_someone_is_appointed_for_pip(
     pip_appointee = Appointee(name="Pat Young", relationship="parent")
     # An appointment dated before 16 is a DLA one: refused.
     with nothing_appended(journeys), pytest.raises(AppointeeNotCarriedOver, match="effective"):
-        app.appoint_pip_appointee(child.customer_id, pip_appointee, date(2027, 3, 11))
+        app.appoint_pip_appointee(
+            child.customer_id, appointee=pip_appointee, effective_date=date(2027, 3, 11)
+        )
 
-    app.appoint_pip_appointee(child.customer_id, pip_appointee, date(2027, 3, 15))
+    app.appoint_pip_appointee(
+        child.customer_id, appointee=pip_appointee, effective_date=date(2027, 3, 15)
+    )
     assert app.customer(child.customer_id).appointee == pip_appointee
     assert child.customer_id not in listed(journeys, APPOINTEE_NEEDED, None)
     assert section(journeys, child).appointee is None

@@ -10,12 +10,15 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
+from adapters.http.commands import CommandRoute, add_command_routes
+from adapters.http.deps import AfterPosition, Limit, Offset, System, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
-from adapters.http.schemas import (
+from adapters.http.schemas import TimelinePage, WorklistPage
+from adapters.http.stored import json_page
+from projections.model import Page, TimelineQuery, Worklist
+from services.commands.claims import (
     AddSupportMarker,
     AppealOutcome,
-    CommandAccepted,
     DecideEntitlement,
     DecidePipAward,
     IssueQuestionnaire,
@@ -25,52 +28,35 @@ from adapters.http.schemas import (
     RecordAssessment,
     RegisterCustomer,
     ReviseDuringAppeal,
-    TimelinePage,
     WithdrawClaim,
-    WorklistPage,
 )
-from adapters.http.stored import json_page
-from domain.values import Actor
-from projections.model import Page, TimelineQuery, Worklist
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["caseworker"])
 
+App = JourneysApplication
 
-@router.post("/customers", status_code=201)
-def register_customer(
-    body: RegisterCustomer, principal: Caseworker, journeys: System, response: Response
-) -> CommandAccepted:
-    """Register a customer (one record per National Insurance number)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.register_customer(
-            nino=body.nino,
-            name=body.name,
-            date_of_birth=body.date_of_birth,
-            contact_preferences=body.contact_preferences,
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/customers",
+            RegisterCustomer,
+            App.register_customer,
+            Caseworker,
+            created=True,
+            description="Register a customer (one record per National Insurance number).",
         ),
-    )
-
-
-@router.post("/customers/{customer_id}/support-markers", status_code=201)
-def add_support_marker(
-    customer_id: UUID,
-    body: AddSupportMarker,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Mark an additional-support need."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.add_support_marker(
-            customer_id, body.marker, body.effective_date
+        CommandRoute(
+            "/customers/{customer_id}/support-markers",
+            AddSupportMarker,
+            App.add_support_marker,
+            Caseworker,
+            created=True,
+            description="Mark an additional-support need.",
         ),
-    )
+    ],
+)
 
 
 @router.get("/customers/{customer_id}/timeline", response_model=TimelinePage)
@@ -133,221 +119,81 @@ def worklist(
     )
 
 
-@router.post("/claims/{claim_id}/questionnaire")
-def issue_questionnaire(
-    claim_id: UUID,
-    body: IssueQuestionnaire,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Send the PIP2 questionnaire."""
-    app = journeys.application
-    return run_command(
-        journeys, principal, response, lambda: app.issue_questionnaire(claim_id, body.issued_on)
-    )
-
-
-@router.post("/claims/{claim_id}/negative-determination")
-def make_negative_determination(
-    claim_id: UUID,
-    body: NegativeDetermination,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Disallow a claim whose PIP2 is overdue today (the rule decides; a good reason stops it)."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.make_negative_determination(claim_id, body.good_reason),
-    )
-
-
-@router.post("/claims/{claim_id}/assessment")
-def record_assessment(
-    claim_id: UUID,
-    body: RecordAssessment,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record the assessment's points per activity."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.record_assessment(
-            claim_id,
-            assessed_on=body.assessed_on,
-            daily_living=body.daily_living,
-            mobility=body.mobility,
-            assessor=Actor.caseworker(body.assessor_id),
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/claims/{claim_id}/questionnaire",
+            IssueQuestionnaire,
+            App.issue_questionnaire,
+            Caseworker,
+            description="Send the PIP2 questionnaire.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/decision")
-def decide_pip_award(
-    claim_id: UUID,
-    body: DecidePipAward,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Decide a PIP claim from its points; an override needs a reason.
-
-    In a DLA to PIP transition leave starts_on out: PIP starts the day after DLA ends.
-    """
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.decide_pip_award(
-            claim_id,
-            decided_on=body.decided_on,
-            starts_on=body.starts_on,
-            ends_on=body.ends_on,
-            decision_maker=principal.actor,
-            override=body.override,
+        CommandRoute(
+            "/claims/{claim_id}/negative-determination",
+            NegativeDetermination,
+            App.make_negative_determination,
+            Caseworker,
+            description="Disallow a claim whose PIP2 is overdue today (the rule decides; a good "
+            "reason stops it).",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/entitlement-decision")
-def decide_entitlement(
-    claim_id: UUID,
-    body: DecideEntitlement,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Decide a UC, ESA, AA or DLA claim."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.decide_entitlement(
-            claim_id,
-            decided_on=body.decided_on,
-            entitled=body.entitled,
-            reason=body.reason,
-            decision_maker=principal.actor,
-            starts_on=body.starts_on,
-            ends_on=body.ends_on,
+        CommandRoute(
+            "/claims/{claim_id}/assessment",
+            RecordAssessment,
+            App.record_assessment,
+            Caseworker,
+            description="Record the assessment's points per activity.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/withdrawal")
-def withdraw_claim(
-    claim_id: UUID,
-    body: WithdrawClaim,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Withdraw an undecided claim."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.withdraw_claim(claim_id, body.withdrawn_on, body.reason),
-    )
-
-
-@router.post("/claims/{claim_id}/reconsideration/outcome")
-def decide_reconsideration(
-    claim_id: UUID,
-    body: ReconsiderationOutcome,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record the mandatory reconsideration's outcome."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.decide_reconsideration(
-            claim_id,
-            notice_sent_on=body.notice_sent_on,
-            revised_award=body.revised_award,
-            reason=body.reason,
-            decision_maker=principal.actor,
+        CommandRoute(
+            "/claims/{claim_id}/decision",
+            DecidePipAward,
+            App.decide_pip_award,
+            Caseworker,
+            description="Decide a PIP claim from its points; an override needs a reason.\n\n"
+            "In a DLA to PIP transition leave starts_on out: PIP starts the day after DLA ends.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/appeal", status_code=201)
-def lodge_appeal(
-    claim_id: UUID,
-    body: LodgeAppeal,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record an appeal lodged with the tribunal."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.lodge_appeal(
-            claim_id,
-            lodged_on=body.lodged_on,
-            tribunal_extended=body.tribunal_extended,
-            sought_daily_living=body.sought_daily_living,
-            sought_mobility=body.sought_mobility,
+        CommandRoute(
+            "/claims/{claim_id}/entitlement-decision",
+            DecideEntitlement,
+            App.decide_entitlement,
+            Caseworker,
+            description="Decide a UC, ESA, AA or DLA claim.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/appeal/revision")
-def revise_during_appeal(
-    claim_id: UUID,
-    body: ReviseDuringAppeal,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Revise the decision while the appeal is pending."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.revise_during_appeal(claim_id, revised_on=body.revised_on, award=body.award),
-    )
-
-
-@router.post("/claims/{claim_id}/appeal/outcome")
-def record_appeal_outcome(
-    claim_id: UUID,
-    body: AppealOutcome,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record the tribunal's decision."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.record_appeal_outcome(
-            claim_id,
-            decided_on=body.decided_on,
-            allowed=body.allowed,
-            award=body.award,
-            judge=Actor.caseworker(body.judge),
-            reason=body.reason,
+        CommandRoute(
+            "/claims/{claim_id}/withdrawal",
+            WithdrawClaim,
+            App.withdraw_claim,
+            Caseworker,
+            description="Withdraw an undecided claim.",
         ),
-    )
+        CommandRoute(
+            "/claims/{claim_id}/reconsideration/outcome",
+            ReconsiderationOutcome,
+            App.decide_reconsideration,
+            Caseworker,
+            description="Record the mandatory reconsideration's outcome.",
+        ),
+        CommandRoute(
+            "/claims/{claim_id}/appeal",
+            LodgeAppeal,
+            App.lodge_appeal,
+            Caseworker,
+            created=True,
+            description="Record an appeal lodged with the tribunal.",
+        ),
+        CommandRoute(
+            "/claims/{claim_id}/appeal/revision",
+            ReviseDuringAppeal,
+            App.revise_during_appeal,
+            Caseworker,
+            description="Revise the decision while the appeal is pending.",
+        ),
+        CommandRoute(
+            "/claims/{claim_id}/appeal/outcome",
+            AppealOutcome,
+            App.record_appeal_outcome,
+            Caseworker,
+            description="Record the tribunal's decision.",
+        ),
+    ],
+)

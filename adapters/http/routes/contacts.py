@@ -8,28 +8,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter
+from pydantic import BaseModel
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
+from adapters.http.commands import CommandRoute, add_command_routes
+from adapters.http.deps import AfterPosition, Limit, Offset, System, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads
-from adapters.http.schemas import CommandAccepted
-from domain.values import ContactChannel
 from projections.model import CaseItem, CaseItemKind, CaseItemQuery, Page
-from services.commands import Command
+from services.commands.contacts import SendMessage
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["contacts"])
-
-
-class SendMessage(Command):
-    """A caseworker's message to the customer."""
-
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=10_000)
-    channel: ContactChannel | None = Field(
-        default=None, description="how to send it (default: the customer's preference)"
-    )
 
 
 class ContactPage(BaseModel):
@@ -41,23 +31,20 @@ class ContactPage(BaseModel):
     offset: int
 
 
-@router.post("/customers/{customer_id}/messages", status_code=201)
-def send_message(
-    customer_id: UUID,
-    body: SendMessage,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Queue a message to the customer (refused, and the refusal recorded, after a death)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.send_message(
-            customer_id, subject=body.subject, body=body.body, channel=body.channel
-        ),
-    )
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/customers/{customer_id}/messages",
+            SendMessage,
+            JourneysApplication.send_message,
+            Caseworker,
+            created=True,
+            description="Queue a message to the customer (refused, and the refusal recorded, "
+            "after a death).",
+        )
+    ],
+)
 
 
 @router.get("/customers/{customer_id}/contacts")

@@ -11,29 +11,21 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Customer as SignedInCustomer
-from adapters.http.auth import CustomerOrCaseworker, Principal, Role, require_own_record
-from adapters.http.deps import (
-    AfterPosition,
-    Limit,
-    Offset,
-    System,
-    run_command,
-    unprocessable,
-    wait_for_views,
-)
+from adapters.http.auth import CustomerOrCaseworker, Principal, require_own_record
+from adapters.http.commands import CommandRoute, add_command_routes
+from adapters.http.deps import AfterPosition, Limit, Offset, System, wait_for_views
 from adapters.http.disclosure import CustomerOrCaseworkerReads
-from adapters.http.schemas import (
-    CommandAccepted,
-    DisclosuresToCustomerPage,
+from adapters.http.schemas import DisclosuresToCustomerPage
+from adapters.http.stored import StoredJson
+from projections.model import DisclosureQuery, DisclosureToCustomer, Page, SelfServiceView
+from services.commands.claims import (
     ReportChange,
     RequestReconsideration,
     RequestStatementOfReasons,
     ReturnQuestionnaire,
     StartClaim,
 )
-from adapters.http.stored import StoredJson
-from domain.values import ClaimantRole
-from projections.model import DisclosureQuery, DisclosureToCustomer, Page, SelfServiceView
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["self-service"])
 
@@ -48,7 +40,13 @@ def _view(journeys: Journeys, customer_id: UUID, after_position: int | None) -> 
     return StoredJson(document)
 
 
+def _own_record(journeys: Journeys, principal: Principal, customer_id: UUID) -> None:
+    """403 to a customer whose own record this is not."""
+    require_own_record(principal, customer_id)
+
+
 def _own_claim(journeys: Journeys, principal: Principal, claim_id: UUID) -> None:
+    """The claim's customer's record (404 for no claim, 403 to another customer)."""
     claim = journeys.application.claim(claim_id)
     require_own_record(principal, claim.customer_id)
 
@@ -91,110 +89,54 @@ def self_service_view(
     return _view(journeys, customer_id, after_position)
 
 
-@router.post("/customers/{customer_id}/claims", status_code=201)
-def start_claim(
-    customer_id: UUID,
-    body: StartClaim,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Start a claim."""
-    require_own_record(principal, customer_id)
-    if principal.role is Role.CUSTOMER and body.claimant_role is not ClaimantRole.CUSTOMER:
-        raise unprocessable(
-            ["body", "claimant_role"],
-            "customers claim for themselves: claimant_role must be 'customer'",
-        )
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.start_claim(
-            customer_id=customer_id,
-            benefit=body.benefit,
-            channel=body.channel,
-            claimant_role=body.claimant_role,
-            claim_date=body.claim_date,
+App = JourneysApplication
+
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/customers/{customer_id}/claims",
+            StartClaim,
+            App.start_claim,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_record,
+            description="Start a claim.",
         ),
-    )
-
-
-@router.post("/customers/{customer_id}/changes", status_code=201)
-def report_change(
-    customer_id: UUID,
-    body: ReportChange,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Report a change of circumstances with its effective date."""
-    require_own_record(principal, customer_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.report_change(
-            customer_id, body.description, body.effective_date
+        CommandRoute(
+            "/customers/{customer_id}/changes",
+            ReportChange,
+            App.report_change,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_record,
+            description="Report a change of circumstances with its effective date.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/questionnaire/return")
-def return_questionnaire(
-    claim_id: UUID,
-    body: ReturnQuestionnaire,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Return the PIP2 questionnaire."""
-    _own_claim(journeys, principal, claim_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.return_questionnaire(claim_id, body.received_on),
-    )
-
-
-@router.post("/claims/{claim_id}/reconsideration", status_code=201)
-def request_reconsideration(
-    claim_id: UUID,
-    body: RequestReconsideration,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Ask for a mandatory reconsideration of the claim's decision."""
-    _own_claim(journeys, principal, claim_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.request_reconsideration(
-            claim_id,
-            requested_on=body.requested_on,
-            grounds=body.grounds,
-            good_reason_for_lateness=body.good_reason_for_lateness,
-            official_error_alleged=body.official_error_alleged,
+        CommandRoute(
+            "/claims/{claim_id}/questionnaire/return",
+            ReturnQuestionnaire,
+            App.return_questionnaire,
+            CustomerOrCaseworker,
+            check=_own_claim,
+            description="Return the PIP2 questionnaire.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/statement-of-reasons", status_code=201)
-def request_statement_of_reasons(
-    claim_id: UUID,
-    body: RequestStatementOfReasons,
-    principal: CustomerOrCaseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Ask for a written statement of the decision's reasons."""
-    _own_claim(journeys, principal, claim_id)
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.request_statement_of_reasons(claim_id, body.requested_on),
-    )
+        CommandRoute(
+            "/claims/{claim_id}/reconsideration",
+            RequestReconsideration,
+            App.request_reconsideration,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_claim,
+            description="Ask for a mandatory reconsideration of the claim's decision.",
+        ),
+        CommandRoute(
+            "/claims/{claim_id}/statement-of-reasons",
+            RequestStatementOfReasons,
+            App.request_statement_of_reasons,
+            CustomerOrCaseworker,
+            created=True,
+            check=_own_claim,
+            description="Ask for a written statement of the decision's reasons.",
+        ),
+    ],
+)

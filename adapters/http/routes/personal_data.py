@@ -8,64 +8,46 @@ was erased already. Auditors read and never write, so holds are caseworkers' com
 
 from __future__ import annotations
 
-from uuid import UUID
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Response
-
+from adapters.bootstrap import Journeys
 from adapters.http.auth import Caseworker
-from adapters.http.deps import System, run_command
-from adapters.http.schemas import CommandAccepted
+from adapters.http.commands import CommandRoute, add_command_routes
 from services.commands.personal_data import GiveReason
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["personal data"])
 
 
-@router.post("/customers/{customer_id}/legal-hold", status_code=201)
-def place_legal_hold(
-    customer_id: UUID,
-    body: GiveReason,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Keep the customer's personal data from erasure until the hold is lifted."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.place_legal_hold(customer_id, body.reason),
-    )
-
-
-@router.post("/customers/{customer_id}/legal-hold/lift", status_code=201)
-def lift_legal_hold(
-    customer_id: UUID,
-    body: GiveReason,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Lift the customer's legal hold, so that their personal data may be erased."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.lift_legal_hold(customer_id, body.reason),
-    )
-
-
-@router.post("/customers/{customer_id}/erasure", status_code=201)
-def erase_personal_data(
-    customer_id: UUID,
-    body: GiveReason,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Erase the customer's personal data (409 under a legal hold or when already erased)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.erase_personal_data(customer_id, body.reason),
-    )
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/customers/{customer_id}/legal-hold",
+            GiveReason,
+            JourneysApplication.place_legal_hold,
+            Caseworker,
+            created=True,
+            description="Keep the customer's personal data from erasure until the hold is lifted.",
+        ),
+        CommandRoute(
+            "/customers/{customer_id}/legal-hold/lift",
+            GiveReason,
+            JourneysApplication.lift_legal_hold,
+            Caseworker,
+            created=True,
+            description="Lift the customer's legal hold, so that their personal data may be "
+            "erased.",
+        ),
+        CommandRoute(
+            "/customers/{customer_id}/erasure",
+            GiveReason,
+            Journeys.erase_personal_data,
+            Caseworker,
+            created=True,
+            on_system=True,
+            description="Erase the customer's personal data (409 under a legal hold or when "
+            "already erased).",
+        ),
+    ],
+)

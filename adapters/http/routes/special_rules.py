@@ -9,49 +9,20 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from adapters.http.auth import Caseworker
-from adapters.http.deps import System, run_command
+from adapters.http.commands import CommandRoute, add_command_routes
+from adapters.http.deps import System
 from adapters.http.disclosure import CaseworkerOrAuditorReads
-from adapters.http.schemas import CommandAccepted
 from domain.decisions import Decision
-from domain.rules.pip_assessment import Rate
-from domain.rules.special_rules import ClinicianRole, DlaMobilityRate
 from domain.special_rules import CaseStatus, FastTrackedClaim, SpecialRulesCase, Sr1Evidence
-from services.commands import Command
+from services.commands.special_rules import DecideSpecialRulesAward, RecordSr1
 from services.errors import SpecialRulesCaseNotFound
+from services.journeys import JourneysApplication
 
 router = APIRouter(tags=["special-rules"])
-
-
-class RecordSr1(Command):
-    """An SR1 form that arrived with a claim."""
-
-    received_on: date
-    signer_role: ClinicianRole
-    signer_name: str = Field(min_length=1, max_length=200)
-    signed_on: date
-    progressive_disease: bool
-    death_expected_within_months: int = Field(
-        ge=1, le=120, description="the clinician's stated horizon"
-    )
-    customer_aware: bool = Field(
-        default=False,
-        description="a third party claimed and the customer knows; otherwise the basis is "
-        "withheld from the customer",
-    )
-
-
-class DecideSpecialRulesAward(Command):
-    """Decide a fast-tracked claim; mobility is the need the decision maker found."""
-
-    decided_on: date
-    mobility: Rate = Field(default=Rate.NONE, description="PIP mobility rate by need")
-    dla_mobility: DlaMobilityRate | None = Field(
-        default=None, description="DLA mobility rate by need"
-    )
 
 
 class SpecialRulesCaseView(BaseModel):
@@ -87,61 +58,27 @@ class SpecialRulesCaseView(BaseModel):
         )
 
 
-@router.post("/claims/{claim_id}/special-rules/sr1")
-def record_sr1(
-    claim_id: UUID,
-    body: RecordSr1,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record an SR1; every open claim of the customer meeting the definition is fast-tracked.
-
-    The answer's id is the customer's Special Rules case.
-    """
-    evidence = Sr1Evidence(
-        signer_role=body.signer_role,
-        signer_name=body.signer_name,
-        signed_on=body.signed_on,
-        progressive_disease=body.progressive_disease,
-        death_expected_within_months=body.death_expected_within_months,
-    )
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.record_sr1(
-            claim_id,
-            received_on=body.received_on,
-            evidence=evidence,
-            customer_aware=body.customer_aware,
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/claims/{claim_id}/special-rules/sr1",
+            RecordSr1,
+            JourneysApplication.record_sr1,
+            Caseworker,
+            description="Record an SR1; every open claim of the customer meeting the definition "
+            "is fast-tracked.\n\nThe answer's id is the customer's Special Rules case.",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/special-rules/award")
-def decide_special_rules_award(
-    claim_id: UUID,
-    body: DecideSpecialRulesAward,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Decide a fast-tracked claim by the Special Rules (no PIP2, no assessment)."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.decide_special_rules_award(
-            claim_id,
-            decided_on=body.decided_on,
-            decision_maker=principal.actor,
-            mobility=body.mobility,
-            dla_mobility=body.dla_mobility,
+        CommandRoute(
+            "/claims/{claim_id}/special-rules/award",
+            DecideSpecialRulesAward,
+            JourneysApplication.decide_special_rules_award,
+            Caseworker,
+            description="Decide a fast-tracked claim by the Special Rules (no PIP2, no "
+            "assessment).",
         ),
-    )
+    ],
+)
 
 
 @router.get("/customers/{customer_id}/special-rules")

@@ -6,30 +6,17 @@ page (GET /me); nothing here is open to customers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 
-from adapters.bootstrap import Journeys
-from adapters.http.auth import Caseworker, Principal
-from adapters.http.deps import AfterPosition, Limit, Offset, System, run_command, wait_for_views
+from adapters.http.auth import Caseworker
+from adapters.http.commands import CommandRoute, add_command_routes
+from adapters.http.deps import AfterPosition, Limit, Offset, System, wait_for_views
 from adapters.http.disclosure import CaseworkerOrAuditorReads, CaseworkerReadsList
-from adapters.http.schemas import (
-    AcceptGoodReason,
-    AppointPipAppointee,
-    CommandAccepted,
-    CompleteAgeReview,
-    DeadlinePage,
-    HospitalAdmission,
-    HospitalDischarge,
-    NoAppointeeNeeded,
-    StartTransition,
-    TransitionWorklistPage,
-)
-from domain.values import Appointee
+from adapters.http.schemas import DeadlinePage, TransitionWorklistPage
 from projections.model import (
     DeadlineQuery,
     DeadlineStatus,
@@ -37,10 +24,21 @@ from projections.model import (
     TransitionCase,
     TransitionWorklist,
 )
-from services.base import Recorded
-from services.errors import TransitionNotFound
+from services.commands.claims import AcceptGoodReason
+from services.commands.transitions import (
+    AppointPipAppointee,
+    CompleteAgeReview,
+    HospitalAdmission,
+    HospitalDischarge,
+    NoAppointeeNeeded,
+    StartTransition,
+)
+from services.journeys import JourneysApplication
+from services.transitions import no_transition
 
 router = APIRouter(tags=["dla-to-pip"])
+
+ReviewAge = Annotated[int, Path(ge=0, le=120, description="the age the review is for, e.g. 14")]
 
 
 CLAIM_DEADLINES_AHEAD = timedelta(days=8)
@@ -48,180 +46,70 @@ CLAIM_DEADLINES_AHEAD = timedelta(days=8)
 next 7 days (and any already passed): those due before today + 8 days."""
 
 
-def _no_transition(customer_id: UUID) -> TransitionNotFound:
-    return TransitionNotFound(f"customer {customer_id} has no DLA to PIP transition")
-
-
-def _in_transition(customer_id: UUID, command: Callable[[], Recorded]) -> Callable[[], Recorded]:
-    """The command, with a missing transition reported by the customer the caller named."""
-
-    def run() -> Recorded:
-        try:
-            return command()
-        except TransitionNotFound:
-            # The service names the transition's own id, which the caller never saw.
-            raise _no_transition(customer_id) from None
-
-    return run
-
-
-def _transition_command(
-    journeys: Journeys,
-    principal: Principal,
-    response: Response,
-    customer_id: UUID,
-    command: Callable[[], Recorded],
-) -> CommandAccepted:
-    return run_command(journeys, principal, response, _in_transition(customer_id, command))
-
+App = JourneysApplication
 
 # -- commands -------------------------------------------------------------------------------------
 
-
-@router.post("/customers/{customer_id}/dla-to-pip", status_code=201)
-def start_transition(
-    customer_id: UUID,
-    body: StartTransition,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Start the move to PIP for a young person awarded DLA as a child (one per customer)."""
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: journeys.application.start_transition(
-            customer_id,
-            dla_claim_id=body.dla_claim_id,
-            dla_weekly_pence=body.dla_weekly_pence,
-            special_rules=body.special_rules,
-            condition=body.condition,
-            region=body.region,
+add_command_routes(
+    router,
+    [
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip",
+            StartTransition,
+            App.start_transition,
+            Caseworker,
+            created=True,
+            description="Start the move to PIP for a young person awarded DLA as a child (one per "
+            "customer).",
         ),
-    )
-
-
-@router.post("/customers/{customer_id}/dla-to-pip/hospital-admission")
-def record_hospital_admission(
-    customer_id: UUID,
-    body: HospitalAdmission,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record a hospital stay before the invitation (in hospital on the birthday defers it)."""
-    app = journeys.application
-    return _transition_command(
-        journeys,
-        principal,
-        response,
-        customer_id,
-        lambda: app.record_hospital_admission(customer_id, body.admitted_on),
-    )
-
-
-@router.post("/customers/{customer_id}/dla-to-pip/hospital-discharge")
-def record_hospital_discharge(
-    customer_id: UUID,
-    body: HospitalDischarge,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record the discharge; a deferred invitation then goes."""
-    app = journeys.application
-    return _transition_command(
-        journeys,
-        principal,
-        response,
-        customer_id,
-        lambda: app.record_hospital_discharge(customer_id, body.discharged_on),
-    )
-
-
-@router.post("/customers/{customer_id}/dla-to-pip/appointee")
-def appoint_pip_appointee(
-    customer_id: UUID,
-    body: AppointPipAppointee,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Appoint someone to act for the young person for PIP (a DLA appointee does not carry)."""
-    app = journeys.application
-    appointee = Appointee(name=body.appointee.name, relationship=body.appointee.relationship)
-    return _transition_command(
-        journeys,
-        principal,
-        response,
-        customer_id,
-        lambda: app.appoint_pip_appointee(customer_id, appointee, body.effective_date),
-    )
-
-
-@router.post("/customers/{customer_id}/dla-to-pip/no-appointee-needed")
-def record_appointee_not_needed(
-    customer_id: UUID,
-    body: NoAppointeeNeeded,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record that the young person will deal with PIP themselves."""
-    app = journeys.application
-    return _transition_command(
-        journeys,
-        principal,
-        response,
-        customer_id,
-        lambda: app.record_appointee_not_needed(customer_id, body.reason, body.effective_date),
-    )
-
-
-@router.post("/customers/{customer_id}/dla-to-pip/age-reviews/{age}")
-def complete_age_review(
-    customer_id: UUID,
-    age: Annotated[int, Path(ge=0, le=120, description="the age the review is for, e.g. 14")],
-    body: CompleteAgeReview,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Record the outcome of the DLA award's due review at an age."""
-    app = journeys.application
-    return _transition_command(
-        journeys,
-        principal,
-        response,
-        customer_id,
-        lambda: app.complete_age_review(
-            customer_id, age=age, completed_on=body.completed_on, outcome=body.outcome
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip/hospital-admission",
+            HospitalAdmission,
+            App.record_hospital_admission,
+            Caseworker,
+            description="Record a hospital stay before the invitation (in hospital on the birthday "
+            "defers it).",
         ),
-    )
-
-
-@router.post("/claims/{claim_id}/good-reason")
-def accept_good_reason(
-    claim_id: UUID,
-    body: AcceptGoodReason,
-    principal: Caseworker,
-    journeys: System,
-    response: Response,
-) -> CommandAccepted:
-    """Accept a good reason for the missing PIP2: the claim reopens (DLA is reinstated)."""
-    app = journeys.application
-    return run_command(
-        journeys,
-        principal,
-        response,
-        lambda: app.accept_good_reason(
-            claim_id,
-            accepted_on=body.accepted_on,
-            reason=body.reason,
-            decision_maker=principal.actor,
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip/hospital-discharge",
+            HospitalDischarge,
+            App.record_hospital_discharge,
+            Caseworker,
+            description="Record the discharge; a deferred invitation then goes.",
         ),
-    )
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip/appointee",
+            AppointPipAppointee,
+            App.appoint_pip_appointee,
+            Caseworker,
+            description="Appoint someone to act for the young person for PIP (a DLA appointee does "
+            "not carry).",
+        ),
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip/no-appointee-needed",
+            NoAppointeeNeeded,
+            App.record_appointee_not_needed,
+            Caseworker,
+            description="Record that the young person will deal with PIP themselves.",
+        ),
+        CommandRoute(
+            "/customers/{customer_id}/dla-to-pip/age-reviews/{age}",
+            CompleteAgeReview,
+            App.complete_age_review,
+            Caseworker,
+            path_types={"age": ReviewAge},
+            description="Record the outcome of the DLA award's due review at an age.",
+        ),
+        CommandRoute(
+            "/claims/{claim_id}/good-reason",
+            AcceptGoodReason,
+            App.accept_good_reason,
+            Caseworker,
+            description="Accept a good reason for the missing PIP2: the claim reopens (DLA is "
+            "reinstated).",
+        ),
+    ],
+)
 
 
 # -- reads ----------------------------------------------------------------------------------------
@@ -239,7 +127,7 @@ def transition_case(
     case = journeys.views.read_transition(customer_id)
     if case is None:
         journeys.application.customer(customer_id)  # 404 for an unknown customer
-        raise _no_transition(customer_id)
+        raise no_transition(customer_id)
     return case
 
 
