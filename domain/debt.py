@@ -1095,8 +1095,8 @@ class Debt(JourneyAggregate):
         kind: HardshipKind,
         months: int,
         reason: str,
-        reduced_per_period_pence: int | None,
         requested_on: date,
+        reduced_per_period_pence: int | None = None,
     ) -> None:
         """Ask for hardship; a request the rule could never grant is refused outright."""
         self._refuse_if_cleared("ask for hardship")

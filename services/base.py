@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -259,3 +261,41 @@ class JourneysBase(Application[UUID]):
 
     def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Recorded:
         return self._change(customer_id, Customer, change)
+
+
+P = ParamSpec("P")
+
+
+def one_change(
+    kind: type[AggregateT],
+    change: Callable[Concatenate[AggregateT, P], object],
+    *,
+    happened: tuple[str, ...] = (),
+) -> Callable[Concatenate[JourneysBase, UUID, P], Recorded]:
+    """A use case that loads one aggregate by id, makes one change to it and saves it.
+
+    Most commands are just this: the use case takes the aggregate method's own arguments (its
+    signature and types, so callers and the reflection test see them) after the aggregate's id.
+    `happened` names the arguments that date past facts: one after today is refused first.
+    """
+    signature = inspect.signature(change)
+    id_name = re.sub(r"\W+", "_", kind.called()) + "_id"
+    aggregate_id = inspect.Parameter(id_name, inspect.Parameter.POSITIONAL_ONLY, annotation=UUID)
+    own = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+
+    def use_case(
+        self: JourneysBase, aggregate_id: UUID, /, *args: P.args, **kwargs: P.kwargs
+    ) -> Recorded:
+        given = signature.bind(None, *args, **kwargs).arguments
+        self._happened(**{name: given.get(name) for name in happened})
+        return self._change(
+            aggregate_id, kind, lambda aggregate: change(aggregate, *args, **kwargs)
+        )
+
+    use_case.__name__ = use_case.__qualname__ = change.__name__
+    use_case.__doc__ = change.__doc__
+    use_case.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[own, aggregate_id, *list(signature.parameters.values())[1:]],
+        return_annotation=Recorded,
+    )
+    return use_case

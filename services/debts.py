@@ -28,14 +28,11 @@ from domain.errors import CustomerDeceased, DeductionAlreadyTaken
 from domain.rules.debt import (
     AdvanceKind,
     DebtCause,
-    HardshipKind,
-    PayFrequency,
-    WaiverGround,
 )
 from domain.rules.special_rules import SPECIAL_RULES_DEBT_RECOVERY
 from domain.special_rules import SpecialRulesCase, special_rules_case_id_for
 from domain.values import BenefitType, EventRef
-from services.base import JourneysBase, Recorded
+from services.base import JourneysBase, Recorded, one_change
 
 
 def _in_payment_on(claim: Claim, day: date) -> bool:
@@ -303,89 +300,19 @@ class DebtUseCases(JourneysBase):
 
     # -- off benefit ----------------------------------------------------------------------------
 
-    def take_earnings_attachment(
-        self,
-        debt_id: UUID,
-        *,
-        pay_date: date,
-        net_pay_pence: int,
-        frequency: PayFrequency,
-        other_attachments_pence: int = 0,
-    ) -> Recorded:
-        """Attach earnings on a pay date by the DEA bands (the employee keeps at least 60%)."""
-        self._happened(pay_date=pay_date)
-        return self._change_debt(
-            debt_id,
-            lambda d: d.take_earnings_attachment(
-                pay_date=pay_date,
-                net_pay_pence=net_pay_pence,
-                frequency=frequency,
-                other_attachments_pence=other_attachments_pence,
-            ),
-        )
-
-    def record_voluntary_payment(
-        self, debt_id: UUID, *, amount_pence: int, paid_on: date
-    ) -> Recorded:
-        """Record a payment under a voluntary plan."""
-        self._happened(paid_on=paid_on)
-        return self._change_debt(
-            debt_id, lambda d: d.record_voluntary_payment(amount_pence, paid_on)
-        )
-
-    def repay(self, debt_id: UUID, *, amount_pence: int, paid_on: date) -> Recorded:
-        """Record an early repayment, in full or in part (never more than the balance)."""
-        self._happened(paid_on=paid_on)
-        return self._change_debt(debt_id, lambda d: d.repay(amount_pence, paid_on))
+    take_earnings_attachment = one_change(
+        Debt, Debt.take_earnings_attachment, happened=("pay_date",)
+    )
+    record_voluntary_payment = one_change(
+        Debt, Debt.record_voluntary_payment, happened=("paid_on",)
+    )
+    repay = one_change(Debt, Debt.repay, happened=("paid_on",))
 
     # -- hardship and waiver --------------------------------------------------------------------
 
-    def request_hardship(
-        self,
-        debt_id: UUID,
-        *,
-        kind: HardshipKind,
-        months: int,
-        reason: str,
-        requested_on: date,
-        reduced_per_period_pence: int | None = None,
-    ) -> Recorded:
-        """Ask for recovery to be reduced or paused; it waits on the hardship worklist."""
-        self._happened(requested_on=requested_on)
-        return self._change_debt(
-            debt_id,
-            lambda d: d.request_hardship(
-                kind=kind,
-                months=months,
-                reason=reason,
-                reduced_per_period_pence=reduced_per_period_pence,
-                requested_on=requested_on,
-            ),
-        )
-
-    def decide_hardship(
-        self, debt_id: UUID, *, agree: bool, reason: str, decided_on: date
-    ) -> Recorded:
-        """A decision maker decides the waiting hardship request (the acting caseworker)."""
-        self._happened(decided_on=decided_on)
-        return self._change_debt(
-            debt_id, lambda d: d.decide_hardship(agree=agree, reason=reason, decided_on=decided_on)
-        )
-
-    def waive(
-        self,
-        debt_id: UUID,
-        *,
-        amount_pence: int,
-        grounds: WaiverGround,
-        reason: str,
-        decided_on: date,
-    ) -> Recorded:
-        """Write off part or all of the balance with grounds and a reason (acting caseworker)."""
-        self._happened(decided_on=decided_on)
-        return self._change_debt(
-            debt_id, lambda d: d.waive(amount_pence, grounds, reason, decided_on)
-        )
+    request_hardship = one_change(Debt, Debt.request_hardship, happened=("requested_on",))
+    decide_hardship = one_change(Debt, Debt.decide_hardship, happened=("decided_on",))
+    waive = one_change(Debt, Debt.waive, happened=("decided_on",))
 
     # -- loading and hooks ----------------------------------------------------------------------
 
