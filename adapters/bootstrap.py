@@ -28,6 +28,7 @@ from adapters.views.postgres import PostgresViewStore
 from adapters.views.sql import SqlViewStore
 from adapters.views.sqlite import SQLiteViewStore
 from domain.values import Actor
+from projections.batch import ViewBatch
 from projections.case_items import CaseItemProjection
 from projections.deadlines import DeadlineProjection
 from projections.disclosures import DisclosureProjection
@@ -214,7 +215,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Jo
         channel = getattr(application.recorder, "channel_name", None)
         if isinstance(channel, str):
             new_events = PostgresLogListener(postgres_conninfo(settings.database_url), channel)
-    projections: list[Projection] = [
+    projections: list[Projection[ViewBatch]] = [
         SelfServiceProjection(),
         TimelineProjection(),
         WorklistProjection(),

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from domain.disclosure import Disclosure
 from projections.model import DisclosureEntry
-from projections.projection import LoggedEvent, Projection
-from projections.store import ViewBatch
+from projections.projection import LoggedEvent, OwnersBatch, Projection
 
 
-class DisclosureProjection(Projection):
+class DisclosureBatch(OwnersBatch, Protocol):
+    """What the disclosures projection asks of a view batch: its own table, and owners."""
+
+    def add_disclosures(self, entries: Sequence[DisclosureEntry]) -> None:
+        """Append disclosure rows."""
+        ...
+
+
+class DisclosureProjection(Projection[DisclosureBatch]):
     """One row per recorded read (Disclosure.Recorded); every other event is ignored."""
 
     name = "disclosures"
     tables = ("view_disclosure",)
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: DisclosureBatch) -> None:
         """Add a row for each disclosure."""
         batch.add_disclosures(
             [

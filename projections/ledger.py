@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 from uuid import UUID
 
 from domain.customer import Customer
@@ -11,23 +12,39 @@ from domain.personal_data import erased_copy
 from projections.model import LedgerEntry
 from projections.projection import (
     LoggedEvent,
+    OwnersBatch,
     Projection,
     effective_date_of,
     event_kind,
     owner_of,
     prefetch_owners,
 )
-from projections.store import ViewBatch
 from projections.timeline import actor_label
 
 
-class DecisionLedgerProjection(Projection):
+class LedgerBatch(OwnersBatch, Protocol):
+    """What the decision ledger projection asks of a view batch: its own table, and owners."""
+
+    def add_ledger_entries(self, entries: Sequence[LedgerEntry]) -> None:
+        """Append decision ledger rows."""
+        ...
+
+    def add_erasable_ledger_entries(self, erased: Sequence[LedgerEntry]) -> None:
+        """How ledger rows added in this batch read once their customer's data is erased."""
+        ...
+
+    def erase_ledger(self, customer_id: UUID) -> None:
+        """Make the customer's ledger rows read as erased (their erasable forms)."""
+        ...
+
+
+class DecisionLedgerProjection(Projection[LedgerBatch]):
     """One row per recorded decision (an event may record more than one)."""
 
     name = "decision_ledger"
     tables = ("view_ledger", "view_ledger_outcome")
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: LedgerBatch) -> None:
         """Add a row for each decision an event records (and how it reads once erased)."""
         entries = []
         erasable = []

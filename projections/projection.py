@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar, Protocol
+from typing import ClassVar, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from domain.aggregate import JourneyAggregate
@@ -14,7 +14,7 @@ from domain.claim import Claim
 from domain.customer import Customer
 from domain.personal_data import erased_copy
 from domain.transition import DlaToPipTransition
-from projections.store import ClaimOwner, ViewBatch
+from projections.store import ClaimOwner
 
 
 class LoggedEvent(Protocol):
@@ -57,14 +57,37 @@ class EventLog(Protocol):
         ...
 
 
-class Projection(ABC):
-    """A read model built from the log; every batch is one tracked transaction."""
+class OwnersBatch(Protocol):
+    """What a projection may ask of a batch about whose each claim or journey is."""
+
+    def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
+        """The customer and kind of a claim or journey (None when it is not known)."""
+        ...
+
+    def record_claim_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
+        """Remember whose a claim or journey is (from its first event)."""
+        ...
+
+    def prefetch_claim_owners(self, claim_ids: Iterable[UUID]) -> None:
+        """Load the owners of many claims or journeys at once (a hint; may do nothing)."""
+        ...
+
+
+BatchT = TypeVar("BatchT", contravariant=True)
+
+
+class Projection(ABC, Generic[BatchT]):
+    """A read model built from the log; every batch is one tracked transaction.
+
+    Each projection names the small part of a view batch it uses (its own tables' methods), so
+    a view's interface is read beside the view, and the full batch must provide every one.
+    """
 
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
 
     @abstractmethod
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: BatchT) -> None:
         """Change the view for events, in log order, inside one batch."""
 
 
@@ -72,7 +95,7 @@ TRANSITION_OWNER_KIND = "DLA_TO_PIP"
 """What the owner table records as the 'benefit' of a transition (claims record theirs)."""
 
 
-def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
+def owner_of(logged: LoggedEvent, batch: OwnersBatch) -> UUID | None:
     """The customer an event concerns (other aggregates are looked up by their first event).
 
     The owner table maps each aggregate's id to its customer and its kind: a claim's benefit,
@@ -101,7 +124,7 @@ def owner_of(logged: LoggedEvent, batch: ViewBatch) -> UUID | None:
     return claim.customer_id if claim is not None else None
 
 
-def prefetch_owners(events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+def prefetch_owners(events: Sequence[LoggedEvent], batch: OwnersBatch) -> None:
     """Ask the batch for the owners of every claim or journey in a page at once."""
     batch.prefetch_claim_owners(
         {

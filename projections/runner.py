@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Protocol
 
+from projections.batch import ViewBatch
 from projections.model import ProjectionPosition
 from projections.projection import EventLog, LoggedEvent, Projection
 from projections.store import TrackingConflict, ViewStore
@@ -42,7 +43,7 @@ class ProjectionRunner:
         self,
         log: EventLog,
         store: ViewStore,
-        projections: Sequence[Projection],
+        projections: Sequence[Projection[ViewBatch]],
         *,
         batch_size: int = 1000,
         poll_interval: float = 0.2,
@@ -60,7 +61,7 @@ class ProjectionRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def _selected(self, names: Iterable[str] | None) -> list[Projection]:
+    def _selected(self, names: Iterable[str] | None) -> list[Projection[ViewBatch]]:
         if names is None:
             return list(self.projections.values())
         selected = []
@@ -114,7 +115,9 @@ class ProjectionRunner:
                     pending.cancel()
                     pending = reader.submit(self.log.read, min(positions.values()), self.batch_size)
 
-    def _apply(self, projection: Projection, position: int, page: Sequence[LoggedEvent]) -> int:
+    def _apply(
+        self, projection: Projection[ViewBatch], position: int, page: Sequence[LoggedEvent]
+    ) -> int:
         """Apply the unseen part of a page in one batch; returns the projection's new position."""
         unseen = [logged for logged in page if logged.position > position]
         if not unseen:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Protocol
 from uuid import UUID
 
 from domain.aggregate import JourneyAggregate
@@ -30,13 +31,13 @@ from projections.model import (
 )
 from projections.projection import (
     LoggedEvent,
+    OwnersBatch,
     Projection,
     long_date,
     owner_of,
     prefetch_owners,
 )
 from projections.self_service_debts import fold_debt
-from projections.store import ViewBatch
 from projections.transition_texts import render_transition
 from projections.transitions import apply_updates, concerns_transition, transition_updates
 
@@ -171,13 +172,29 @@ def _next_step(benefit: BenefitType, status: ClaimStatus, due_on: date | None) -
     return None
 
 
-class SelfServiceProjection(Projection):
+class SelfServiceBatch(OwnersBatch, Protocol):
+    """What the self-service projection asks of a view batch: its own table, and owners."""
+
+    def prefetch_self_service(self, customer_ids: Iterable[UUID]) -> None:
+        """Read many customers' documents at once (a store may answer self_service then)."""
+        return None  # a hint: a store that does not prefetch reads each document when asked
+
+    def self_service(self, customer_id: UUID) -> SelfServiceView | None:
+        """A customer's self-service document as stored."""
+        ...
+
+    def put_self_service(self, view: SelfServiceView) -> None:
+        """Store a customer's self-service document."""
+        ...
+
+
+class SelfServiceProjection(Projection[SelfServiceBatch]):
     """One document per customer, rewritten once per batch whatever the number of events."""
 
     name = "self_service"
     tables = ("view_self_service",)
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: SelfServiceBatch) -> None:
         """Fold each event into its customer's document; store each touched document once."""
         touched: dict[UUID, SelfServiceView] = {}
         prefetch_owners(events, batch)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from projections.model import (
     CaseItem,
-    CaseItemKind,
     CaseItemQuery,
     DeadlineEntry,
     DeadlineQuery,
-    DeadlineStatus,
     DisclosureEntry,
     DisclosureQuery,
     LedgerEntry,
@@ -31,6 +30,10 @@ from projections.model import (
     WorklistItem,
 )
 
+if TYPE_CHECKING:
+    # The batch is made of every projection's own interface; those modules import this one.
+    from projections.batch import ViewBatch
+
 
 @dataclass(frozen=True)
 class ClaimOwner:
@@ -42,124 +45,6 @@ class ClaimOwner:
 
 class TrackingConflict(Exception):
     """Another runner moved the projection's position first; this batch was not written."""
-
-
-class ViewBatch(ABC):
-    """One transaction of view changes; committed with the new tracking position or not at all.
-
-    Reads see the rows as they stand in the transaction; writes are buffered and sent
-    together when the batch commits, so a batch costs a handful of round trips.
-    """
-
-    @abstractmethod
-    def claim_owner(self, claim_id: UUID) -> ClaimOwner | None:
-        """Whose claim it is, if the claim's start has been seen."""
-
-    def prefetch_claim_owners(self, claim_ids: Iterable[UUID]) -> None:  # noqa: B027
-        """Look many claims' owners up at once (a store may answer claim_owner from memory)."""
-
-    def prefetch_self_service(self, customer_ids: Iterable[UUID]) -> None:  # noqa: B027
-        """Read many customers' documents at once (a store may answer self_service then)."""
-
-    @abstractmethod
-    def record_claim_owner(self, claim_id: UUID, owner: ClaimOwner) -> None:
-        """Remember whose claim this is (idempotent: every projection may record it)."""
-
-    @abstractmethod
-    def self_service(self, customer_id: UUID) -> SelfServiceView | None:
-        """A customer's self-service document as stored."""
-
-    @abstractmethod
-    def put_self_service(self, view: SelfServiceView) -> None:
-        """Store a customer's self-service document."""
-
-    @abstractmethod
-    def add_timeline_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        """Append timeline rows."""
-
-    @abstractmethod
-    def put_worklist_item(self, item: WorklistItem) -> None:
-        """Put a claim on a worklist (replacing whatever list it was on)."""
-
-    @abstractmethod
-    def remove_worklist_item(self, claim_id: UUID) -> None:
-        """Take a claim off the worklists."""
-
-    @abstractmethod
-    def add_ledger_entries(self, entries: Sequence[LedgerEntry]) -> None:
-        """Append decision ledger rows."""
-
-    @abstractmethod
-    def add_deadlines(self, entries: Sequence[DeadlineEntry]) -> None:
-        """Record newly set deadlines (pending)."""
-
-    @abstractmethod
-    def close_deadline(
-        self,
-        deadline_id: UUID,
-        status: DeadlineStatus,
-        closed_on: date,
-        cancel_reason: str | None = None,
-    ) -> None:
-        """Mark a deadline fired or cancelled (it was added in this or an earlier batch)."""
-
-    @abstractmethod
-    def transition_case(self, transition_id: UUID) -> TransitionCase | None:
-        """A transition's case as this batch last put it, else as stored."""
-
-    @abstractmethod
-    def put_transition_case(self, case: TransitionCase) -> None:
-        """Store a transition's case (its worklist columns follow from it)."""
-
-    @abstractmethod
-    def case_item(self, item_id: UUID) -> CaseItem | None:
-        """A case item as this batch last put it, else as stored."""
-
-    @abstractmethod
-    def put_case_item(self, item: CaseItem) -> None:
-        """Store a case item (replacing the one with its id)."""
-
-    # -- erasure: rows that hold personal data read as erased once their customer is erased
-
-    @abstractmethod
-    def add_erasable_timeline_entries(self, erased: Sequence[TimelineEntry]) -> None:
-        """How timeline rows added in this batch read once their customer's data is erased."""
-
-    @abstractmethod
-    def erase_timeline(self, customer_id: UUID) -> None:
-        """Make the customer's timeline rows read as erased (their erasable forms)."""
-
-    @abstractmethod
-    def add_erasable_ledger_entries(self, erased: Sequence[LedgerEntry]) -> None:
-        """How ledger rows added in this batch read once their customer's data is erased."""
-
-    @abstractmethod
-    def erase_ledger(self, customer_id: UUID) -> None:
-        """Make the customer's ledger rows read as erased (their erasable forms)."""
-
-    @abstractmethod
-    def erasable_case_item(self, item_id: UUID) -> CaseItem | None:
-        """How an item reads once its customer's data is erased (None: as it reads now)."""
-
-    @abstractmethod
-    def put_erasable_case_item(self, item: CaseItem) -> None:
-        """Store how an item put in this batch reads once its customer's data is erased."""
-
-    @abstractmethod
-    def erase_case_items(self, customer_id: UUID) -> None:
-        """Make the customer's case items read as erased (their erasable forms)."""
-
-    @abstractmethod
-    def customer_case_items(self, customer_id: UUID, kind: CaseItemKind) -> list[CaseItem]:
-        """A customer's case items of one kind, as this batch last put them, else as stored."""
-
-    @abstractmethod
-    def add_disclosures(self, entries: Sequence[DisclosureEntry]) -> None:
-        """Append disclosure rows."""
-
-    @abstractmethod
-    def advance_to(self, position: int) -> None:
-        """Set the position this batch brings the projection to."""
 
 
 class ViewStore(ABC):

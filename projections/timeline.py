@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
+from uuid import UUID
 
 from domain.aggregate import JourneyAggregate
 from domain.customer import Customer
@@ -13,6 +14,7 @@ from domain.values import Actor
 from projections.model import DecisionSummary, TimelineEntry
 from projections.projection import (
     LoggedEvent,
+    OwnersBatch,
     Projection,
     as_erased,
     effective_date_of,
@@ -20,7 +22,6 @@ from projections.projection import (
     owner_of,
     prefetch_owners,
 )
-from projections.store import ViewBatch
 
 
 def actor_label(actor: Actor) -> str:
@@ -73,13 +74,29 @@ def erasable_entry(logged: LoggedEvent, entry: TimelineEntry) -> TimelineEntry |
     return erased if erased != entry else None
 
 
-class TimelineProjection(Projection):
+class TimelineBatch(OwnersBatch, Protocol):
+    """What the timeline projection asks of a view batch: its own table, and owners."""
+
+    def add_timeline_entries(self, entries: Sequence[TimelineEntry]) -> None:
+        """Append timeline rows."""
+        ...
+
+    def add_erasable_timeline_entries(self, erased: Sequence[TimelineEntry]) -> None:
+        """How timeline rows added in this batch read once their customer's data is erased."""
+        ...
+
+    def erase_timeline(self, customer_id: UUID) -> None:
+        """Make the customer's timeline rows read as erased (their erasable forms)."""
+        ...
+
+
+class TimelineProjection(Projection[TimelineBatch]):
     """One row per event, keyed by log position (rows read as erased once their customer is)."""
 
     name = "timeline"
     tables = ("view_timeline",)
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: TimelineBatch) -> None:
         """Add a row for every event whose customer is known."""
         entries = []
         erasable = []

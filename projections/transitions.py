@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel
 
@@ -22,8 +23,14 @@ from projections.model import (
     TransitionWorklist,
     TransitionWorklistItem,
 )
-from projections.projection import LoggedEvent, Projection, long_date, owner_of, prefetch_owners
-from projections.store import ViewBatch
+from projections.projection import (
+    LoggedEvent,
+    OwnersBatch,
+    Projection,
+    long_date,
+    owner_of,
+    prefetch_owners,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -175,13 +182,25 @@ def fold_case(
     return case
 
 
-class TransitionProjection(Projection):
+class TransitionBatch(OwnersBatch, Protocol):
+    """What the DLA to PIP projection asks of a view batch: its own table, and owners."""
+
+    def transition_case(self, transition_id: UUID) -> TransitionCase | None:
+        """A transition's case as this batch last put it, else as stored."""
+        ...
+
+    def put_transition_case(self, case: TransitionCase) -> None:
+        """Store a transition's case (its worklist columns follow from it)."""
+        ...
+
+
+class TransitionProjection(Projection[TransitionBatch]):
     """One case per transition, with the columns its worklists are read by."""
 
     name = "transitions"
     tables = ("view_transition",)
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: TransitionBatch) -> None:
         """Fold each transition event into its case."""
         prefetch_owners(events, batch)
         for logged in events:

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
+from uuid import UUID
 
 from domain.claim import Claim
 from projections.model import Worklist, WorklistItem, WorklistTargets
 from projections.projection import (
     LoggedEvent,
+    OwnersBatch,
     Projection,
     effective_date_of,
     long_date,
     owner_of,
     prefetch_owners,
 )
-from projections.store import ClaimOwner, ViewBatch
+from projections.store import ClaimOwner
 
 
-class WorklistProjection(Projection):
+class WorklistBatch(OwnersBatch, Protocol):
+    """What the worklists projection asks of a view batch: its own table, and owners."""
+
+    def put_worklist_item(self, item: WorklistItem) -> None:
+        """Put a claim on a worklist (replacing whatever list it was on)."""
+        ...
+
+    def remove_worklist_item(self, claim_id: UUID) -> None:
+        """Take a claim off the worklists."""
+        ...
+
+
+class WorklistProjection(Projection[WorklistBatch]):
     """A claim is on at most one worklist at a time: the step it waits for now."""
 
     name = "worklists"
@@ -27,7 +42,7 @@ class WorklistProjection(Projection):
     def __init__(self, targets: WorklistTargets | None = None) -> None:
         self.targets = targets or WorklistTargets()
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: WorklistBatch) -> None:
         """Move claims between worklists as their events arrive."""
         prefetch_owners(events, batch)
         for logged in events:

@@ -29,6 +29,7 @@ from adapters.kafka.tracking import (
     views_low_watermark,
 )
 from adapters.views.sql import SqlViewStore
+from projections.batch import ViewBatch
 from projections.model import ProjectionPosition
 from projections.projection import EventLog, Projection
 from projections.runner import Progress, ProjectionRunner
@@ -50,7 +51,7 @@ class KafkaFedRunner(ProjectionRunner):
         self,
         log: EventLog,
         store: SqlViewStore,
-        projections: Sequence[Projection],
+        projections: Sequence[Projection[ViewBatch]],
         *,
         topic: str,
         projection_set: str = DEFAULT_PROJECTION_SET,

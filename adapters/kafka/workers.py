@@ -41,6 +41,7 @@ from adapters.kafka.consumer import DEFAULT_SESSION_TIMEOUT_MS, group_timing
 from adapters.kafka.group_member import GroupMember
 from adapters.kafka.tracking import DEFAULT_PROJECTION_SET, PartitionMark, PartitionTracking
 from adapters.views.sql import SqlViewBatch, SqlViewStore
+from projections.batch import ViewBatch
 from projections.projection import EventLog, LoggedEvent, Projection
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class ProjectionWorker(GroupMember[WorkerTally]):
         self,
         log: EventLog,
         store: SqlViewStore,
-        projections: Sequence[Projection],
+        projections: Sequence[Projection[ViewBatch]],
         bootstrap_servers: str,
         topic: str,
         group_id: str,

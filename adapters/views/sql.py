@@ -48,7 +48,8 @@ from adapters.views.self_service import SELF_SERVICE_COLUMNS, SelfServiceBatch, 
 from adapters.views.timeline import TIMELINE_COLUMNS, TimelineBatch, TimelineReads
 from adapters.views.transitions import TRANSITION_COLUMNS, TransitionBatch, TransitionReads
 from adapters.views.worklists import WORKLIST_COLUMNS, WorklistBatch, WorklistReads
-from projections.store import TrackingConflict, ViewBatch, ViewStore
+from projections.batch import ViewBatch
+from projections.store import TrackingConflict, ViewStore
 
 __all__ = [
     "CASE_ITEM_COLUMNS",

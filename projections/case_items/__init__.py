@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.customer import Customer
+from projections.case_items.batch import CaseItemBatch
 from projections.case_items.contacts import update_contacts
 from projections.case_items.debts import update_debts
 from projections.case_items.safeguarding import update_safeguarding
@@ -28,9 +29,8 @@ from projections.projection import (
     owner_of,
     prefetch_owners,
 )
-from projections.store import ViewBatch
 
-CaseItemUpdater = Callable[[LoggedEvent, UUID | None, ViewBatch], None]
+CaseItemUpdater = Callable[[LoggedEvent, UUID | None, CaseItemBatch], None]
 """Changes the case items one event concerns; ignores events of other areas."""
 
 UPDATERS: tuple[CaseItemUpdater, ...] = (
@@ -44,7 +44,7 @@ UPDATERS: tuple[CaseItemUpdater, ...] = (
 class _ErasedForms:
     """The batch as the updaters see it while they build items' erased forms."""
 
-    def __init__(self, batch: ViewBatch, holds_personal_data: bool) -> None:
+    def __init__(self, batch: CaseItemBatch, holds_personal_data: bool) -> None:
         self._batch = batch
         self._holds_personal_data = holds_personal_data
 
@@ -60,13 +60,13 @@ class _ErasedForms:
         return getattr(self._batch, name)
 
 
-class CaseItemProjection(Projection):
+class CaseItemProjection(Projection[CaseItemBatch]):
     """One row per case item, kept current by every area's updater (and its erased form)."""
 
     name = "case_items"
     tables = ("view_case_item",)
 
-    def apply(self, events: Sequence[LoggedEvent], batch: ViewBatch) -> None:
+    def apply(self, events: Sequence[LoggedEvent], batch: CaseItemBatch) -> None:
         """Let each area's updater see every event, in log order."""
         prefetch_owners(events, batch)
         for logged in events:

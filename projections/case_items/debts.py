@@ -22,9 +22,9 @@ from domain.working_days import (
     bank_holidays,
     working_days_before,
 )
+from projections.case_items.batch import CaseItemBatch
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
-from projections.store import ViewBatch
 
 HARDSHIP_DECISION_WORKING_DAYS = 5
 """A service target, not law: decide a hardship request within 5 working days (UNVERIFIED)."""
@@ -49,7 +49,7 @@ def estate_item_id(debt_id: UUID) -> UUID:
     return uuid.uuid5(debt_id, "estate_debt")
 
 
-def update_debts(logged: LoggedEvent, customer_id: UUID | None, batch: ViewBatch) -> None:
+def update_debts(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItemBatch) -> None:
     """Open, change or close this area's case items for one event (others are ignored)."""
     event = logged.event
     if not isinstance(event, Debt.Event) or customer_id is None:

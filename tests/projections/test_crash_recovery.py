@@ -22,8 +22,9 @@ from typing import NoReturn
 import pytest
 
 from adapters.bootstrap import Journeys
+from projections.batch import ViewBatch
 from projections.runner import ProjectionRunner
-from projections.store import TrackingConflict, ViewBatch, ViewStore
+from projections.store import TrackingConflict, ViewStore
 from services.clock import SimulatedClock
 from services.settings import Settings
 from tests.conftest import process_environment
