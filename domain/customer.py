@@ -211,9 +211,9 @@ class Customer(JourneyAggregate):
         effective_date: date
         marker: SupportMarker
 
-    def add_support_marker(self, marker: SupportMarker, effective: date) -> None:
+    def add_support_marker(self, marker: SupportMarker, effective_date: date) -> None:
         """Mark a support need for every later contact (replacing one for the same need)."""
-        self._support_marker_added(effective_date=effective, marker=marker)
+        self._support_marker_added(effective_date=effective_date, marker=marker)
 
     @event(SupportMarkerAdded)
     def _support_marker_added(self, effective_date: date, marker: SupportMarker) -> None:
@@ -249,12 +249,12 @@ class Customer(JourneyAggregate):
         effective_date: date
         description: str
 
-    def report_change(self, description: str, effective: date) -> None:
+    def report_change(self, description: str, effective_date: date) -> None:
         """Record a reported change of circumstances from its effective date."""
         self._refuse_if_deceased("report a change of circumstances")
         if not description.strip():
             raise MissingDescription("a change of circumstances needs a description")
-        self._circumstances_changed(effective_date=effective, description=description.strip())
+        self._circumstances_changed(effective_date=effective_date, description=description.strip())
 
     @event(CircumstancesChanged)
     def _circumstances_changed(self, effective_date: date, description: str) -> None:

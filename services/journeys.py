@@ -13,7 +13,7 @@ from domain.claim import Award, Claim, RatesOverride
 from domain.customer import Customer
 from domain.errors import NotEligibleToClaim
 from domain.identity import customer_id_for
-from domain.rules.pip_assessment import AssessmentPoints, Rate
+from domain.rules.pip_assessment import AssessmentPoints
 from domain.special_rules import special_rules_case_id_for
 from domain.transition import DlaToPipTransition, transition_id_for
 from domain.values import (
@@ -24,10 +24,8 @@ from domain.values import (
     ClaimantRole,
     ClaimChannel,
     ContactPreferences,
-    SupportMarker,
-    SupportNeed,
 )
-from services.base import Recorded
+from services.base import Recorded, one_change
 from services.contacts import ContactUseCases
 from services.debts import DebtUseCases
 from services.disclosures import DisclosureUseCases
@@ -87,14 +85,9 @@ class JourneysApplication(
             raise CustomerAlreadyRegistered(f"{customer.nino} is already registered") from None
         return Recorded(customer.id, position)
 
-    def change_contact_preferences(
-        self, customer_id: UUID, preferences: ContactPreferences, effective: date
-    ) -> Recorded:
-        """Record how the customer wants to be contacted."""
-        self._happened(effective_date=effective)
-        return self._change_customer(
-            customer_id, lambda c: c.change_contact_preferences(preferences, effective)
-        )
+    change_contact_preferences = one_change(
+        Customer, Customer.change_contact_preferences, happened=("effective",)
+    )
 
     def appoint(self, customer_id: UUID, appointee: Appointee, effective: date) -> Recorded:
         """Appoint someone to act for the customer (from 16, also for a transition's PIP claim)."""
@@ -107,35 +100,17 @@ class JourneysApplication(
 
         return self._change_in_journey(customer_id, Customer, change)
 
-    def end_appointee(self, customer_id: UUID, reason: str, effective: date) -> Recorded:
-        """End the current appointment."""
-        self._happened(effective_date=effective)
-        return self._change_customer(customer_id, lambda c: c.end_appointee(reason, effective))
+    end_appointee = one_change(Customer, Customer.end_appointee, happened=("effective",))
 
-    def add_support_marker(
-        self, customer_id: UUID, marker: SupportMarker, effective_date: date
-    ) -> Recorded:
-        """Mark an additional-support need."""
-        self._happened(effective_date=effective_date)
-        return self._change_customer(
-            customer_id, lambda c: c.add_support_marker(marker, effective_date)
-        )
+    add_support_marker = one_change(
+        Customer, Customer.add_support_marker, happened=("effective_date",)
+    )
 
-    def remove_support_marker(
-        self, customer_id: UUID, need: SupportNeed, effective: date
-    ) -> Recorded:
-        """Remove an additional-support need."""
-        self._happened(effective_date=effective)
-        return self._change_customer(
-            customer_id, lambda c: c.remove_support_marker(need, effective)
-        )
+    remove_support_marker = one_change(
+        Customer, Customer.remove_support_marker, happened=("effective",)
+    )
 
-    def report_change(self, customer_id: UUID, description: str, effective_date: date) -> Recorded:
-        """Record a change of circumstances from its effective date."""
-        self._happened(effective_date=effective_date)
-        return self._change_customer(
-            customer_id, lambda c: c.report_change(description, effective_date)
-        )
+    report_change = one_change(Customer, Customer.report_change, happened=("effective_date",))
 
     def notify_death(self, customer_id: UUID, date_of_death: date, reference: str) -> Recorded:
         """Record the death: journeys and payments stop, open debts move to the estate."""
@@ -210,15 +185,9 @@ class JourneysApplication(
         position = self._save_with_retries(customer_id, command)
         return Recorded(started[0].id, position)
 
-    def issue_questionnaire(self, claim_id: UUID, issued_on: date) -> Recorded:
-        """Send the PIP2 questionnaire."""
-        self._happened(issued_on=issued_on)
-        return self._change_claim(claim_id, lambda c: c.issue_questionnaire(issued_on))
+    issue_questionnaire = one_change(Claim, Claim.issue_questionnaire, happened=("issued_on",))
 
-    def return_questionnaire(self, claim_id: UUID, received_on: date) -> Recorded:
-        """Record the PIP2 arriving."""
-        self._happened(received_on=received_on)
-        return self._change_claim(claim_id, lambda c: c.return_questionnaire(received_on))
+    return_questionnaire = one_change(Claim, Claim.return_questionnaire, happened=("received_on",))
 
     def make_negative_determination(
         self, claim_id: UUID, good_reason: str | None = None
@@ -360,31 +329,13 @@ class JourneysApplication(
 
         return self._change_in_journey(claim_id, Claim, change)
 
-    def request_statement_of_reasons(self, claim_id: UUID, requested_on: date) -> Recorded:
-        """Ask for written reasons for the decision."""
-        self._happened(requested_on=requested_on)
-        return self._change_claim(claim_id, lambda c: c.request_statement_of_reasons(requested_on))
+    request_statement_of_reasons = one_change(
+        Claim, Claim.request_statement_of_reasons, happened=("requested_on",)
+    )
 
-    def request_reconsideration(
-        self,
-        claim_id: UUID,
-        *,
-        requested_on: date,
-        grounds: str,
-        good_reason_for_lateness: str | None = None,
-        official_error_alleged: bool = False,
-    ) -> Recorded:
-        """Ask for a mandatory reconsideration."""
-        self._happened(requested_on=requested_on)
-        return self._change_claim(
-            claim_id,
-            lambda c: c.request_reconsideration(
-                requested_on=requested_on,
-                grounds=grounds,
-                good_reason_for_lateness=good_reason_for_lateness,
-                official_error_alleged=official_error_alleged,
-            ),
-        )
+    request_reconsideration = one_change(
+        Claim, Claim.request_reconsideration, happened=("requested_on",)
+    )
 
     def decide_reconsideration(
         self,
@@ -408,33 +359,9 @@ class JourneysApplication(
             ),
         )
 
-    def lodge_appeal(
-        self,
-        claim_id: UUID,
-        *,
-        lodged_on: date,
-        tribunal_extended: bool = False,
-        sought_daily_living: Rate | None = None,
-        sought_mobility: Rate | None = None,
-    ) -> Recorded:
-        """Lodge an appeal against the reconsidered decision."""
-        self._happened(lodged_on=lodged_on)
-        return self._change_claim(
-            claim_id,
-            lambda c: c.lodge_appeal(
-                lodged_on=lodged_on,
-                tribunal_extended=tribunal_extended,
-                sought_daily_living=sought_daily_living,
-                sought_mobility=sought_mobility,
-            ),
-        )
+    lodge_appeal = one_change(Claim, Claim.lodge_appeal, happened=("lodged_on",))
 
-    def revise_during_appeal(self, claim_id: UUID, *, revised_on: date, award: Award) -> Recorded:
-        """Revise the decision while an appeal is pending."""
-        self._happened(revised_on=revised_on)
-        return self._change_claim(
-            claim_id, lambda c: c.revise_during_appeal(revised_on=revised_on, award=award)
-        )
+    revise_during_appeal = one_change(Claim, Claim.revise_during_appeal, happened=("revised_on",))
 
     def record_appeal_outcome(
         self,
@@ -456,9 +383,7 @@ class JourneysApplication(
             ),
         )
 
-    def uprate_award(self, claim_id: UUID, on: date) -> Recorded:
-        """Set one PIP award's weekly amounts from an uprating date (the bulk run: uprating.py)."""
-        return self._change_claim(claim_id, lambda c: c.uprate_award(on))
+    uprate_award = one_change(Claim, Claim.uprate_award)
 
     # -- queries --------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from domain.concern import Concern
 from domain.customer import Customer
 from domain.lump_sum import LumpSum
 from domain.serious_case import SeriousCaseReferral
-from domain.six_point_plan import PlanStep, SixPointPlan, StatementDetails
-from services.base import JourneysBase, Recorded
+from domain.six_point_plan import SixPointPlan
+from services.base import JourneysBase, Recorded, one_change
 
 
 class SafeguardingUseCases(JourneysBase):
@@ -59,19 +59,9 @@ class SafeguardingUseCases(JourneysBase):
 
         return self._open(customer_id or uuid4(), build)
 
-    def reassign_concern(
-        self, concern_id: UUID, *, owner: str, reason: str, reassigned_on: date
-    ) -> Recorded:
-        """Give a concern a new named owner."""
-        self._happened(reassigned_on=reassigned_on)
-        return self._change(concern_id, Concern, lambda c: c.reassign(owner, reason, reassigned_on))
+    reassign_concern = one_change(Concern, Concern.reassign, happened=("reassigned_on",))
 
-    def record_concern_outcome(
-        self, concern_id: UUID, *, outcome: str, recorded_on: date
-    ) -> Recorded:
-        """Record what came of a concern, which closes it."""
-        self._happened(recorded_on=recorded_on)
-        return self._change(concern_id, Concern, lambda c: c.record_outcome(outcome, recorded_on))
+    record_concern_outcome = one_change(Concern, Concern.record_outcome, happened=("recorded_on",))
 
     def concern(self, concern_id: UUID) -> Concern:
         """A concern's current state."""
@@ -89,25 +79,7 @@ class SafeguardingUseCases(JourneysBase):
 
         return self._open(customer_id, build)
 
-    def record_plan_step(
-        self,
-        plan_id: UUID,
-        step: PlanStep,
-        *,
-        done_by: str,
-        done_on: date,
-        note: str,
-        details: StatementDetails | None = None,
-    ) -> Recorded:
-        """Record one step of a six-point plan (in order; details when gathering information)."""
-        self._happened(done_on=done_on)
-        return self._change(
-            plan_id,
-            SixPointPlan,
-            lambda p: p.record_step(
-                step, done_by=done_by, done_on=done_on, note=note, details=details
-            ),
-        )
+    record_plan_step = one_change(SixPointPlan, SixPointPlan.record_step, happened=("done_on",))
 
     def six_point_plan(self, plan_id: UUID) -> SixPointPlan:
         """A six-point plan's current state."""
@@ -173,32 +145,17 @@ class SafeguardingUseCases(JourneysBase):
 
         return self._open(customer_id, build)
 
-    def record_panel_recommendation(
-        self, referral_id: UUID, *, text: str, owner: str, due_on: date, made_on: date
-    ) -> Recorded:
-        """Record one of the panel's recommendations (numbered 1, 2, ... within the referral)."""
-        self._happened(made_on=made_on)
+    record_panel_recommendation = one_change(
+        SeriousCaseReferral, SeriousCaseReferral.record_recommendation, happened=("made_on",)
+    )
 
-        def change(referral: SeriousCaseReferral) -> None:
-            referral.record_recommendation(text=text, owner=owner, due_on=due_on, made_on=made_on)
+    complete_panel_recommendation = one_change(
+        SeriousCaseReferral, SeriousCaseReferral.complete_recommendation, happened=("completed_on",)
+    )
 
-        return self._change(referral_id, SeriousCaseReferral, change)
-
-    def complete_panel_recommendation(
-        self, referral_id: UUID, number: int, *, outcome: str, completed_on: date
-    ) -> Recorded:
-        """Record a recommendation's outcome."""
-        self._happened(completed_on=completed_on)
-        return self._change(
-            referral_id,
-            SeriousCaseReferral,
-            lambda r: r.complete_recommendation(number, outcome, completed_on),
-        )
-
-    def close_serious_case(self, referral_id: UUID, *, summary: str, closed_on: date) -> Recorded:
-        """Close a referral whose recommendations are all completed."""
-        self._happened(closed_on=closed_on)
-        return self._change(referral_id, SeriousCaseReferral, lambda r: r.close(summary, closed_on))
+    close_serious_case = one_change(
+        SeriousCaseReferral, SeriousCaseReferral.close, happened=("closed_on",)
+    )
 
     def serious_case(self, referral_id: UUID) -> SeriousCaseReferral:
         """A serious case referral's current state."""

@@ -172,8 +172,8 @@ def test_a_support_marker_is_added_and_replaced_for_the_same_need() -> None:
     long = SupportMarker(
         need=SupportNeed.LITERACY, duration=SupportDuration.LONG_TERM, details="reads slowly"
     )
-    customer.add_support_marker(short, effective=TODAY)
-    customer.add_support_marker(long, effective=TODAY)
+    customer.add_support_marker(short, effective_date=TODAY)
+    customer.add_support_marker(long, effective_date=TODAY)
     assert customer.support_markers == {SupportNeed.LITERACY: long}
 
 
@@ -181,15 +181,15 @@ def test_markers_for_different_needs_apply_together() -> None:
     customer = registered()
     literacy = SupportMarker(need=SupportNeed.LITERACY, duration=SupportDuration.RECURRING)
     no_address = SupportMarker(need=SupportNeed.NO_FIXED_ADDRESS, duration=SupportDuration.ONE_OFF)
-    customer.add_support_marker(literacy, effective=TODAY)
-    customer.add_support_marker(no_address, effective=TODAY)
+    customer.add_support_marker(literacy, effective_date=TODAY)
+    customer.add_support_marker(no_address, effective_date=TODAY)
     assert set(customer.support_markers) == {SupportNeed.LITERACY, SupportNeed.NO_FIXED_ADDRESS}
 
 
 def test_removing_a_support_marker_stops_it_applying() -> None:
     customer = registered()
     marker = SupportMarker(need=SupportNeed.LANGUAGE, duration=SupportDuration.MEDIUM_TERM)
-    customer.add_support_marker(marker, effective=TODAY)
+    customer.add_support_marker(marker, effective_date=TODAY)
     customer.remove_support_marker(SupportNeed.LANGUAGE, effective=TODAY)
     assert customer.support_markers == {}
     assert event_names(customer) == ["SupportMarkerAdded", "SupportMarkerRemoved"]
@@ -198,7 +198,8 @@ def test_removing_a_support_marker_stops_it_applying() -> None:
 def test_removing_a_support_marker_that_is_not_there_is_refused() -> None:
     customer = registered()
     customer.add_support_marker(
-        SupportMarker(need=SupportNeed.HEALTH, duration=SupportDuration.LONG_TERM), effective=TODAY
+        SupportMarker(need=SupportNeed.HEALTH, duration=SupportDuration.LONG_TERM),
+        effective_date=TODAY,
     )
     with refused(customer, SupportMarkerNotFound, match="'sensory'"):
         customer.remove_support_marker(SupportNeed.SENSORY, effective=TODAY)
@@ -206,7 +207,7 @@ def test_removing_a_support_marker_that_is_not_there_is_refused() -> None:
 
 def test_a_reported_change_is_kept_with_its_effective_date_and_trimmed() -> None:
     customer = registered()
-    customer.report_change("  started work  ", effective=date(2025, 1, 6))
+    customer.report_change("  started work  ", effective_date=date(2025, 1, 6))
     assert customer.circumstances == [(date(2025, 1, 6), "started work")]
 
 
@@ -214,7 +215,7 @@ def test_a_reported_change_is_kept_with_its_effective_date_and_trimmed() -> None
 def test_a_change_without_a_description_is_refused(description: str) -> None:
     customer = registered()
     with refused(customer, MissingDescription):
-        customer.report_change(description, effective=TODAY)
+        customer.report_change(description, effective_date=TODAY)
 
 
 def test_opening_a_claim_links_it_to_the_customer() -> None:
@@ -280,7 +281,7 @@ def test_after_death_no_appointee_can_be_appointed() -> None:
 def test_after_death_no_change_of_circumstances_can_be_reported() -> None:
     customer = deceased()
     with refused(customer, CustomerDeceased):
-        customer.report_change("moved house", effective=TODAY)
+        customer.report_change("moved house", effective_date=TODAY)
 
 
 def test_after_death_no_claim_can_be_started() -> None:
@@ -296,9 +297,10 @@ def test_replaying_a_customers_events_rebuilds_the_same_customer() -> None:
     customer = register_customer()
     customer.appoint(APPOINTEE, effective=TODAY)
     customer.add_support_marker(
-        SupportMarker(need=SupportNeed.HEALTH, duration=SupportDuration.LONG_TERM), effective=TODAY
+        SupportMarker(need=SupportNeed.HEALTH, duration=SupportDuration.LONG_TERM),
+        effective_date=TODAY,
     )
-    customer.report_change("moved house", effective=TODAY)
+    customer.report_change("moved house", effective_date=TODAY)
     customer.open_claim(uuid4(), BenefitType.UC, claim_date=TODAY)
     customer.notify_death(TODAY, reference="TUO-9", today=TODAY)
     events = customer.collect_events()

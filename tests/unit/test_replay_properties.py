@@ -467,11 +467,11 @@ def customer_journeys(draw: st.DrawFn) -> Journey:
         elif name == "end_appointee":
             arguments = {"reason": "ended", "effective": effective}
         elif name == "add_support_marker":
-            arguments = {"marker": draw(markers), "effective": effective}
+            arguments = {"marker": draw(markers), "effective_date": effective}
         elif name == "remove_support_marker":
             arguments = {"need": draw(st.sampled_from(list(SupportNeed))), "effective": effective}
         elif name == "report_change":
-            arguments = {"description": draw(reasons), "effective": effective}
+            arguments = {"description": draw(reasons), "effective_date": effective}
         elif name == "notify_death":
             arguments = {
                 "date_of_death": born + timedelta(days=draw(st.integers(-5, 40000))),

@@ -60,6 +60,7 @@ add_command_routes(
             ReassignConcern,
             App.reassign_concern,
             Caseworker,
+            name="reassign_concern",
             description="Give a concern a new named owner.",
         ),
         CommandRoute(
@@ -67,6 +68,7 @@ add_command_routes(
             RecordConcernOutcome,
             App.record_concern_outcome,
             Caseworker,
+            name="record_concern_outcome",
             description="Record a concern's outcome, which closes it.",
         ),
         CommandRoute(
@@ -82,6 +84,7 @@ add_command_routes(
             RecordPlanStep,
             App.record_plan_step,
             Caseworker,
+            name="record_plan_step",
             description="Record the next step of a six-point plan, by whom, when, with a note.",
         ),
         CommandRoute(
@@ -133,6 +136,7 @@ add_command_routes(
             CloseSeriousCase,
             App.close_serious_case,
             Caseworker,
+            name="close_serious_case",
             description="Close a referral once every recommendation has its outcome.",
         ),
     ],
