@@ -9,7 +9,6 @@ from uuid import UUID
 from domain.aggregate import acting_as
 from domain.customer import Customer
 from domain.errors import DomainError, PersonalDataAlreadyErased
-from domain.transition import transition_id_for
 from domain.values import Actor
 from services.base import JourneysBase, Recorded
 from services.personal_data import CustomerKeys
@@ -89,16 +88,14 @@ class PersonalDataUseCases(JourneysBase):
             )
 
     def _forget_cached(self, customer: Customer) -> None:
-        """Drop the decoded events (plaintext) this process holds for the customer's journeys."""
-        if self.recent is None:
-            return
-        for aggregate_id in (
-            customer.id,
-            *customer.claims,
-            *customer.debts,
-            transition_id_for(customer.id),
-        ):
-            self.recent.forget(aggregate_id)
+        """Drop the decoded events (plaintext) this process holds about the customer.
+
+        Every journey, not only those the customer's record lists (claims, debts): concerns,
+        plans, referrals, lump sums and the Special Rules case name the customer in their first
+        event, and were served in plaintext from this cache after an erasure.
+        """
+        if self.recent is not None:
+            self.recent.forget_about(customer.id)
 
 
 @contextmanager

@@ -55,6 +55,18 @@ class RecentEvents:
         else:
             self.forget(aggregate_id)
 
+    def forget_about(self, customer_id: UUID) -> None:
+        """Drop the customer's record and every aggregate whose first event names them."""
+        with self._lock:
+            about = [
+                aggregate_id
+                for aggregate_id, events in self._entries.items()
+                if aggregate_id == customer_id
+                or (events and getattr(events[0], "customer_id", None) == customer_id)
+            ]
+            for aggregate_id in about:
+                del self._entries[aggregate_id]
+
     def forget(self, aggregate_id: UUID) -> None:
         """Drop an aggregate (after a conflict, say)."""
         with self._lock:

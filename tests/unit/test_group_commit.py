@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from eventsourcing.popo import POPOApplicationRecorder
 
 from domain.aggregate import JourneyAggregate, recording_at
+from domain.concern import Concern
 from domain.customer import Customer
 from domain.values import ContactPreferences
 from services.clock import SimulatedClock
@@ -492,3 +493,26 @@ def test_recent_events_replay_to_the_same_state_every_time() -> None:
         aggregate.report_change("a change that is never saved", date(2026, 1, 5))
         states.append(aggregate.circumstances[:3])
     assert states[0] == states[1] == [(date(2026, 1, 5), f"change {n}") for n in range(3)]
+
+
+def test_recent_events_forgets_everything_about_a_customer_and_nothing_else() -> None:
+    recent = RecentEvents(10)
+    customer, other = history(7, 1), history(8, 0)
+    customer_id = customer[0].originator_id
+    concern = Concern.raise_concern(
+        customer_id=customer_id,
+        policy=None,
+        description="worried about them",
+        owner="CW-101",
+        due_on=date(2026, 1, 9),
+        raised_on=date(2026, 1, 5),
+    )
+    concern_events = tuple(cast(Sequence[JourneyAggregate.Event], concern.collect_events()))
+    for events in (customer, other, concern_events):
+        recent.put(events[0].originator_id, events)
+
+    recent.forget_about(customer_id)
+
+    assert recent.get(customer_id) is None
+    assert recent.get(concern.id) is None  # a journey naming the customer in its first event
+    assert recent.get(other[0].originator_id) == other
