@@ -34,7 +34,12 @@ from services.errors import (
 )
 from services.group_commit import GroupCommit, GroupCommitEventStore
 from services.implied_contacts import with_implied_contacts
-from services.personal_data import CustomerKeys, SealingMapper, SealingTranscoder
+from services.personal_data import (
+    CustomerKeys,
+    MissingCustomerKey,
+    SealingMapper,
+    SealingTranscoder,
+)
 from services.recent_events import RecentEvents
 from services.transcodings import register_domain_transcodings
 
@@ -154,7 +159,12 @@ class JourneysBase(Application[UUID]):
         aggregate on, saving conflicts (or a refusal is checked again) and the command runs
         once more on fresh events. Queries always read fresh.
         """
-        known = self.recent.get(aggregate_id) if self.recent is not None else None
+        recent = self.recent
+        known = recent.get(aggregate_id) if recent is not None else None
+        if recent is not None and known and self._erased_since_cached(known):
+            # Another process erased the customer: their decoded text must not outlive the key.
+            recent.forget(aggregate_id)
+            known = None
         if known and not fresh:
             events = known
         else:
@@ -245,6 +255,28 @@ class JourneysBase(Application[UUID]):
             return (aggregate,)
 
         return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
+
+    def _erased_since_cached(self, events: Sequence[JourneyAggregate.Event]) -> bool:
+        """True when cached events are about a customer whose key is gone (erased elsewhere).
+
+        The key store trusts a key it read for its cache window (30 s), so a cached aggregate
+        serves another process's erasure no later than a key would; without this check it
+        served the plaintext for as long as it stayed cached.
+        """
+        if self.customer_keys is None:
+            return False
+        first = events[0]
+        subject = (
+            first.originator_id
+            if isinstance(first, Customer.Event)
+            else getattr(first, "customer_id", None)
+        )
+        if not isinstance(subject, UUID):
+            return False
+        try:
+            return self.customer_keys.key_for_opening(subject) is None
+        except MissingCustomerKey:
+            return False  # registered before sealing: nothing was sealed to erase
 
     def _happened(self, **dates: date | None) -> None:
         """Refuse dates of past facts that lie after today, naming the field."""

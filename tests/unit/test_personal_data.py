@@ -7,7 +7,7 @@ import importlib
 import json
 import pkgutil
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -405,3 +405,30 @@ def test_every_journey_whose_events_hold_personal_data_names_its_customer() -> N
         for first in created:
             annotations = {k for c in first.__mro__ for k in getattr(c, "__annotations__", {})}
             assert "customer_id" in annotations, (cls.__qualname__, first.__qualname__)
+
+
+def test_a_cached_journey_is_not_served_decoded_after_another_process_erased_its_customer(
+    keys: InMemoryCustomerKeys,
+) -> None:
+    app = JourneysApplication(
+        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        clock=SimulatedClock.on(date(2026, 1, 5)),
+        customer_keys=keys,
+        recent_aggregates=100,
+    )
+    customer_id = app.register_customer(nino=NINO, name=NAME, date_of_birth=BORN).id
+    concern_id = app.raise_concern(
+        customer_id=customer_id,
+        policy=None,
+        description="said they have thoughts of self-harm",
+        owner="CW-101",
+        due_on=date(2026, 1, 9),
+        raised_on=date(2026, 1, 5),
+    ).id
+    assert app.concern(concern_id).description == "said they have thoughts of self-harm"
+
+    # Another process erases: the key goes from the shared store; this one's cache is not told.
+    keys.erase(customer_id, datetime(2026, 1, 5, 12, tzinfo=UTC))
+
+    assert app.concern(concern_id).description == ERASED
+    app.close()
