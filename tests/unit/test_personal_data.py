@@ -227,15 +227,20 @@ def test_after_erasure_every_personal_field_reads_erased_and_the_birth_date_read
         assert vars(erased_copy(plain)) == vars(erased), type(plain).__qualname__
 
 
-def test_the_aggregate_in_memory_after_erasure_equals_one_loaded_afresh(
-    keys: InMemoryCustomerKeys,
-) -> None:
-    app = JourneysApplication(
+def _keeping_recent_events(keys: InMemoryCustomerKeys) -> JourneysApplication:
+    """An application that keeps decoded events of recent aggregates, as the service does."""
+    return JourneysApplication(
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
         clock=SimulatedClock.on(date(2026, 1, 5)),
         customer_keys=keys,
         recent_aggregates=100,
     )
+
+
+def test_the_aggregate_in_memory_after_erasure_equals_one_loaded_afresh(
+    keys: InMemoryCustomerKeys,
+) -> None:
+    app = _keeping_recent_events(keys)
     customer_id = _customer_with_everything(app)
     app.customer(customer_id)  # now in the cache of recent events
     app.erase_personal_data(customer_id, "the customer asked")
@@ -410,12 +415,7 @@ def test_every_journey_whose_events_hold_personal_data_names_its_customer() -> N
 def test_a_cached_journey_is_not_served_decoded_after_another_process_erased_its_customer(
     keys: InMemoryCustomerKeys,
 ) -> None:
-    app = JourneysApplication(
-        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-        clock=SimulatedClock.on(date(2026, 1, 5)),
-        customer_keys=keys,
-        recent_aggregates=100,
-    )
+    app = _keeping_recent_events(keys)
     customer_id = app.register_customer(nino=NINO, name=NAME, date_of_birth=BORN).id
     concern_id = app.raise_concern(
         customer_id=customer_id,
