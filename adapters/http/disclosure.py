@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter, ValidationError
 
 from adapters.bootstrap import Journeys
 from adapters.http.auth import Allow, Principal, Role, signed_in
 from adapters.http.deps import (
-    MAX_DECISION_INDEX,
-    MAX_LOG_POSITION,
+    AfterPosition,
+    DecisionIndex,
+    LogPosition,
     unprocessable,
     wait_for_views,
 )
@@ -39,6 +41,8 @@ PURPOSE_HEADER = "X-Access-Purpose"
 CustomerOf = Callable[[Journeys, Request], UUID | None]
 """Whose data a request reads (None: a list of many customers, such as a worklist)."""
 
+_T = TypeVar("_T")
+
 _READER_ROLES = {Role.CASEWORKER: ReaderRole.CASEWORKER, Role.AUDITOR: ReaderRole.AUDITOR}
 
 
@@ -53,17 +57,20 @@ def _uuid(request: Request, name: str, where: str) -> UUID | None:
         raise unprocessable([where, name], f"{name} must be a UUID, got {value!r}") from None
 
 
-def _int(request: Request, name: str, where: str, low: int, high: int) -> int:
-    # Read before the route validates its own parameters: the same bounds, checked here too.
+def _declared(request: Request, name: str, where: str, declared: TypeAdapter[_T]) -> _T:
+    # Read before the route validates its own parameters: by the route's own declaration
+    # (deps.LogPosition, ...), so the bounds are written once and the 422 is the same.
     source = request.path_params if where == "path" else request.query_params
-    value = source.get(name)
     try:
-        number = int(str(value))
-    except ValueError:
-        raise unprocessable([where, name], f"{name} must be an integer, got {value!r}") from None
-    if not low <= number <= high:
-        raise unprocessable([where, name], f"{name} must be from {low} to {high}, got {number}")
-    return number
+        return declared.validate_python(source.get(name))
+    except ValidationError as error:
+        reason = error.errors()[0]["msg"]
+        raise unprocessable([where, name], f"{name}: {reason}") from None
+
+
+_LOG_POSITION = TypeAdapter(LogPosition)
+_DECISION_INDEX = TypeAdapter(DecisionIndex)
+_AFTER_POSITION = TypeAdapter(AfterPosition)
 
 
 def customer_in_path(_: Journeys, request: Request) -> UUID | None:
@@ -96,7 +103,7 @@ def customer_of_case_item(journeys: Journeys, request: Request) -> UUID | None:
     item_id = _uuid(request, "item_id", "path")
     if "after_position" in request.query_params:
         # The item is looked up in the view, so the view must first reach the asked position.
-        after = _int(request, "after_position", "query", 0, MAX_LOG_POSITION)
+        after = _declared(request, "after_position", "query", _AFTER_POSITION)
         wait_for_views(journeys, after)
     item = journeys.views.read_case_item(item_id) if item_id else None
     if item is None:
@@ -107,8 +114,8 @@ def customer_of_case_item(journeys: Journeys, request: Request) -> UUID | None:
 def customer_of_decision(journeys: Journeys, request: Request) -> UUID | None:
     """The customer whose journey recorded the decision at {position}/{index}."""
     recorded = journeys.ledger.decision_at(
-        _int(request, "position", "path", 1, MAX_LOG_POSITION),
-        _int(request, "index", "path", 0, MAX_DECISION_INDEX),
+        _declared(request, "position", "path", _LOG_POSITION),
+        _declared(request, "index", "path", _DECISION_INDEX),
     )
     aggregate: object = journeys.application.repository.get(recorded.aggregate_id)
     if isinstance(aggregate, Customer):
