@@ -12,11 +12,10 @@ so the view reads as a rebuild after the erasure would, whatever the events held
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 from uuid import UUID
 
 from domain.customer import Customer
-from projections.case_items.batch import CaseItemBatch
+from projections.case_items.batch import CaseItemBatch, CaseItems
 from projections.case_items.contacts import update_contacts
 from projections.case_items.debts import update_debts
 from projections.case_items.safeguarding import update_safeguarding
@@ -30,7 +29,7 @@ from projections.projection import (
     prefetch_owners,
 )
 
-CaseItemUpdater = Callable[[LoggedEvent, UUID | None, CaseItemBatch], None]
+CaseItemUpdater = Callable[[LoggedEvent, UUID | None, CaseItems], None]
 """Changes the case items one event concerns; ignores events of other areas."""
 
 UPDATERS: tuple[CaseItemUpdater, ...] = (
@@ -41,7 +40,7 @@ UPDATERS: tuple[CaseItemUpdater, ...] = (
 )
 
 
-class _ErasedForms:
+class _ErasedForms(CaseItems):
     """The batch as the updaters see it while they build items' erased forms."""
 
     def __init__(self, batch: CaseItemBatch, holds_personal_data: bool) -> None:
@@ -55,9 +54,6 @@ class _ErasedForms:
     def put_case_item(self, item: CaseItem) -> None:
         if self._holds_personal_data or self._batch.erasable_case_item(item.item_id):
             self._batch.put_erasable_case_item(item)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._batch, name)
 
 
 class CaseItemProjection(Projection[CaseItemBatch]):
@@ -73,7 +69,7 @@ class CaseItemProjection(Projection[CaseItemBatch]):
             customer_id = owner_of(logged, batch)
             # The erased forms first: they start from the items as they were before the event.
             erased = as_erased(logged)
-            forms: Any = _ErasedForms(batch, holds_personal_data=erased is not logged)
+            forms = _ErasedForms(batch, holds_personal_data=erased is not logged)
             for update in UPDATERS:
                 update(erased, customer_id, forms)
             for update in UPDATERS:

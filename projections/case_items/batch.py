@@ -9,8 +9,8 @@ from projections.model import CaseItem, CaseItemKind
 from projections.projection import OwnersBatch
 
 
-class CaseItemBatch(OwnersBatch, Protocol):
-    """What the case items projection asks of a view batch: its own table, and owners."""
+class CaseItems(Protocol):
+    """What an area's updater asks: an item as it stands, and putting one."""
 
     def case_item(self, item_id: UUID) -> CaseItem | None:
         """A case item as this batch last put it, else as stored."""
@@ -19,6 +19,10 @@ class CaseItemBatch(OwnersBatch, Protocol):
     def put_case_item(self, item: CaseItem) -> None:
         """Store a case item (replacing the one with its id)."""
         ...
+
+
+class CaseItemBatch(CaseItems, OwnersBatch, Protocol):
+    """What the case items projection asks of a view batch: its own table, and owners."""
 
     def erasable_case_item(self, item_id: UUID) -> CaseItem | None:
         """How an item reads once its customer's data is erased (None: as it reads now)."""

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.contacts import ContactStatus, OutboundMessage
 from domain.customer import Customer
-from projections.case_items.batch import CaseItemBatch
+from projections.case_items.batch import CaseItems
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
 
@@ -29,7 +29,7 @@ def _title(message: OutboundMessage, status: ContactStatus) -> str:
     return f"{channel.capitalize()} {status.value}: {message.subject}"
 
 
-def update_contacts(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItemBatch) -> None:
+def update_contacts(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItems) -> None:
     """Open, change or close this area's case items for one event (others are ignored)."""
     event = logged.event
     if isinstance(event, Customer.ContactQueued):

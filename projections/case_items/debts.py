@@ -22,7 +22,7 @@ from domain.working_days import (
     bank_holidays,
     working_days_before,
 )
-from projections.case_items.batch import CaseItemBatch
+from projections.case_items.batch import CaseItems
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
 
@@ -49,7 +49,7 @@ def estate_item_id(debt_id: UUID) -> UUID:
     return uuid.uuid5(debt_id, "estate_debt")
 
 
-def update_debts(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItemBatch) -> None:
+def update_debts(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItems) -> None:
     """Open, change or close this area's case items for one event (others are ignored)."""
     event = logged.event
     if not isinstance(event, Debt.Event) or customer_id is None:

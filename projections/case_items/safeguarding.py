@@ -19,7 +19,7 @@ from domain.lump_sum import LumpSum
 from domain.serious_case import SeriousCaseReferral
 from domain.six_point_plan import PlanStep, SixPointPlan, applicable_steps
 from domain.values import Actor, pounds
-from projections.case_items.batch import CaseItemBatch
+from projections.case_items.batch import CaseItems
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
 
@@ -35,9 +35,7 @@ def _who(actor: Actor) -> str:
     return actor.identifier or actor.kind.value
 
 
-def update_safeguarding(
-    logged: LoggedEvent, customer_id: UUID | None, batch: CaseItemBatch
-) -> None:
+def update_safeguarding(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItems) -> None:
     """Open, change or close this area's case items for one event (others are ignored)."""
     event = logged.event
     opened = _opened(event)

@@ -19,7 +19,7 @@ from domain.rules.special_rules import (
     SPECIAL_RULES_DEFINITION,
 )
 from domain.special_rules import SpecialRulesCase
-from projections.case_items.batch import CaseItemBatch
+from projections.case_items.batch import CaseItems
 from projections.model import CaseItem, CaseItemKind
 from projections.projection import LoggedEvent
 
@@ -38,9 +38,7 @@ _EVENTS = (
 _WITHHELD = " (third-party claim: do not tell the customer it is under the Special Rules)"
 
 
-def update_special_rules(
-    logged: LoggedEvent, customer_id: UUID | None, batch: CaseItemBatch
-) -> None:
+def update_special_rules(logged: LoggedEvent, customer_id: UUID | None, batch: CaseItems) -> None:
     """Open, change or close this area's case items for one event (others are ignored)."""
     event = logged.event
     if not isinstance(event, _EVENTS):
