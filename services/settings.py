@@ -94,6 +94,13 @@ class Settings(BaseSettings):
         min_length=1,
         description="Kafka brokers to bootstrap from, host:port, comma-separated",
     )
+    kafka_bootstrap_timeout_ms: int = Field(
+        default=30_000,
+        ge=100,
+        le=600_000,
+        description="How long a Kafka client waits for a broker when it starts; a worker that "
+        "reaches none by then says so and exits 1",
+    )
     kafka_events_topic: str = Field(
         default="journeys.events",
         pattern=r"^[A-Za-z0-9._-]{1,249}$",

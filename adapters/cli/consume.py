@@ -10,18 +10,14 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from datetime import UTC, datetime
 
 import typer
 
 from adapters.bootstrap import build
+from adapters.cli.kafka_workers import reaching_kafka, stamped
 from adapters.cli.terminal import console
 from adapters.kafka.inbound import handlers_for
 from services.settings import Settings
-
-
-def _stamp() -> str:
-    return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def consume(
@@ -31,32 +27,28 @@ def consume(
 ) -> None:
     """Apply inbound death notifications and SR1 submissions; dead-letter what cannot be."""
     # Only this command needs the Kafka client.
-    from kafka.errors import KafkaError
-
     from adapters.kafka.consumer import InboundConsumer, Tally, build_consumer
 
     settings = Settings()
 
     def progress(tally: Tally) -> None:
         console().print(
-            f"{_stamp()} applied {tally.applied}, duplicates {tally.duplicates}, "
-            f"dead-lettered {tally.dead_lettered}; lag {tally.lag}."
+            stamped(
+                f"applied {tally.applied}, duplicates {tally.duplicates}, "
+                f"dead-lettered {tally.dead_lettered}; lag {tally.lag}."
+            )
         )
 
     with build(settings) as system:
-        try:
+        with reaching_kafka(settings):
             consumer: InboundConsumer = build_consumer(
                 settings.kafka_bootstrap_servers,
                 settings.kafka_inbound_group,
                 handlers_for(system),
                 settings.kafka_dead_letters_topic,
                 session_timeout_ms=settings.kafka_session_timeout_ms,
+                bootstrap_timeout_ms=settings.kafka_bootstrap_timeout_ms,
             )
-        except KafkaError as error:
-            console().print(
-                f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
-            )
-            raise typer.Exit(code=1) from None
         console().print(
             f"Consuming {settings.kafka_death_notifications_topic} and "
             f"{settings.kafka_sr1_submissions_topic} as group "
@@ -72,8 +64,7 @@ def consume(
 
                 def on_error(error: Exception) -> None:
                     console().print(
-                        f"{_stamp()} [red]Not applied, not committed[/red]: {error!r}; "
-                        "trying again."
+                        stamped(f"[red]Not applied, not committed[/red]: {error!r}; trying again.")
                     )
 
                 console().print("Following; Ctrl-C or SIGTERM to stop.")

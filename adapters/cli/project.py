@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import UTC, datetime
 
 import typer
 
 from adapters.bootstrap import build
+from adapters.cli.kafka_workers import reaching_kafka, stamped
 from adapters.cli.terminal import console
 from adapters.kafka.workers import WorkerTally, build_worker
 from services.settings import Settings
 
 
-def _stamp() -> str:
-    return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _progress(tally: WorkerTally) -> None:
     console().print(
-        f"{_stamp()} Applied {tally.applied} events ({tally.records} records, "
-        f"{tally.skipped} duplicates skipped) on partitions {tally.partitions}; lag {tally.lag}."
+        stamped(
+            f"Applied {tally.applied} events ({tally.records} records, {tally.skipped} "
+            f"duplicates skipped) on partitions {tally.partitions}; lag {tally.lag}."
+        )
     )
 
 
@@ -59,16 +57,9 @@ def project(
 
 def run_worker(settings: Settings, *, follow: bool) -> None:
     """Join the projection group and apply records: until the topic's end, or until stopped."""
-    from kafka.errors import KafkaError  # only the workers need the Kafka client
-
     with build(settings) as system:
-        try:
+        with reaching_kafka(settings):
             worker = build_worker(system)
-        except KafkaError as error:
-            console().print(
-                f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
-            )
-            raise typer.Exit(code=1) from None
         console().print(
             f"Projecting [bold]{settings.kafka_events_topic}[/bold] at "
             f"{settings.kafka_bootstrap_servers} in group {settings.kafka_projection_group}."
@@ -80,7 +71,7 @@ def run_worker(settings: Settings, *, follow: bool) -> None:
                     signal.signal(signal_number, lambda *_: stop.set())
 
                 def on_error(error: Exception) -> None:
-                    console().print(f"{_stamp()} [red]Batch failed[/red]: {error!r}; trying again.")
+                    console().print(stamped(f"[red]Batch failed[/red]: {error!r}; trying again."))
 
                 console().print("Following the events topic; Ctrl-C or SIGTERM to stop.")
                 worker.follow(stop, _progress, on_error)

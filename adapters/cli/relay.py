@@ -10,12 +10,12 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from datetime import UTC, datetime
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from adapters.bootstrap import build
+from adapters.cli.kafka_workers import reaching_kafka, stamped
 from adapters.cli.terminal import console
 from adapters.kafka.publisher import PublishFailed
 from adapters.kafka.relay import DEFAULT_BATCH_SIZE, EventRelay, RelayedBatch, build_relay
@@ -24,14 +24,12 @@ from services.settings import Settings
 DEFAULT_INTERVAL = 1.0
 
 
-def _stamp() -> str:
-    return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _progress(batch: RelayedBatch) -> None:
     console().print(
-        f"{_stamp()} Relayed {batch.events} events (positions {batch.first_position}"
-        f"-{batch.position}); lag {batch.lag}."
+        stamped(
+            f"Relayed {batch.events} events (positions {batch.first_position}"
+            f"-{batch.position}); lag {batch.lag}."
+        )
     )
 
 
@@ -58,17 +56,10 @@ def relay(
         raise typer.BadParameter(
             "only the worker (--follow) runs at an interval", param_hint="'--interval'"
         )
-    from kafka.errors import KafkaError  # only this command needs the Kafka client
-
     settings = Settings()
     with build(settings) as system:
-        try:
+        with reaching_kafka(settings):
             event_relay = build_relay(system, batch_size=batch_size)
-        except KafkaError as error:
-            console().print(
-                f"[red]Cannot reach Kafka at {settings.kafka_bootstrap_servers}[/red]: {error!r}"
-            )
-            raise typer.Exit(code=1) from None
         try:
             status = event_relay.status()
             console().print(
@@ -119,7 +110,7 @@ def _follow(event_relay: EventRelay, interval: float) -> None:
         signal.signal(signal_number, lambda *_: stop.set())
 
     def on_error(error: Exception) -> None:
-        console().print(f"{_stamp()} [red]Not acknowledged[/red]: {error}; trying again.")
+        console().print(stamped(f"[red]Not acknowledged[/red]: {error}; trying again."))
 
     console().print(f"Following the log every {interval:g} s; Ctrl-C or SIGTERM to stop.")
     event_relay.follow(stop, interval, _progress, on_error)

@@ -96,7 +96,14 @@ def _servers(bootstrap_servers: str) -> list[str]:
 class DeadLetters:
     """Publishes refused records to the dead-letter topic, each acknowledged (acks=all)."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, *, ack_timeout: float = 4.0) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        *,
+        ack_timeout: float = 4.0,
+        bootstrap_timeout_ms: int = 30_000,
+    ) -> None:
         self.topic = topic
         # Below the group's poll interval (group_timing): a dead letter that cannot be sent
         # fails back to the poll loop, which tries again, rather than costing the membership.
@@ -111,6 +118,7 @@ class DeadLetters:
                 "max_block_ms": wait_ms,
                 "request_timeout_ms": 15_000,
                 "delivery_timeout_ms": 30_000,
+                "bootstrap_timeout_ms": bootstrap_timeout_ms,
             },
             # Dead letters are rare and each is awaited alone: any failure gets a new producer
             # (a restarted broker does not know the old one's id, and it would retry for ever).
@@ -244,10 +252,13 @@ def build_consumer(
     dead_letter_topic: str,
     *,
     session_timeout_ms: int = DEFAULT_SESSION_TIMEOUT_MS,
+    bootstrap_timeout_ms: int = 30_000,
     **consumer_settings: Any,
 ) -> InboundConsumer:
     """A consumer of the handlers' topics with its dead-letter producer."""
-    dead_letters = DeadLetters(bootstrap_servers, dead_letter_topic)
+    dead_letters = DeadLetters(
+        bootstrap_servers, dead_letter_topic, bootstrap_timeout_ms=bootstrap_timeout_ms
+    )
     try:
         return InboundConsumer(
             bootstrap_servers,
@@ -255,6 +266,7 @@ def build_consumer(
             handlers,
             dead_letters,
             session_timeout_ms=session_timeout_ms,
+            bootstrap_timeout_ms=bootstrap_timeout_ms,
             **consumer_settings,
         )
     except BaseException:

@@ -195,7 +195,11 @@ def build_relay(
         # Imported here: the rest of the CLI starts without loading the Kafka client.
         from adapters.kafka.producer import KafkaPublisher
 
-        publisher = KafkaPublisher(settings.kafka_bootstrap_servers, settings.kafka_events_topic)
+        publisher = KafkaPublisher(
+            settings.kafka_bootstrap_servers,
+            settings.kafka_events_topic,
+            bootstrap_timeout_ms=settings.kafka_bootstrap_timeout_ms,
+        )
     ends = RelayOffsets(system.views) if isinstance(system.views, SqlViewStore) else None
     return EventRelay(
         system.projections.log, system.views, publisher, batch_size=batch_size, ends=ends

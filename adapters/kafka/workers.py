@@ -266,5 +266,5 @@ def build_worker(
         topic or settings.kafka_events_topic,
         group_id or settings.kafka_projection_group,
         session_timeout_ms=settings.kafka_session_timeout_ms,
-        **consumer_settings,
+        **{"bootstrap_timeout_ms": settings.kafka_bootstrap_timeout_ms, **consumer_settings},
     )
