@@ -62,6 +62,15 @@ class JourneysBase(Application[UUID]):
 
     name = "Journeys"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A use case declared with one_change is named after its attribute (reassign_concern,
+        # not the aggregate's reassign), so routes and tracebacks name the use case.
+        for attribute, value in vars(cls).items():
+            if getattr(value, "one_change_of", None) is not None:
+                value.__name__ = attribute
+                value.__qualname__ = f"{cls.__qualname__}.{attribute}"
+
     def __init__(
         self,
         *,
@@ -326,6 +335,7 @@ def one_change(
 
     use_case.__name__ = use_case.__qualname__ = change.__name__
     use_case.__doc__ = change.__doc__
+    use_case.one_change_of = change  # type: ignore[attr-defined]  # named by its class
     use_case.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[own, aggregate_id, *list(signature.parameters.values())[1:]],
         return_annotation=Recorded,

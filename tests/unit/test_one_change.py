@@ -76,3 +76,8 @@ def test_the_change_is_saved_and_a_future_date_is_refused_however_it_is_given(
         app.repay(debt_id, 100, date(2026, 1, 6))
     assert by_name.value.field == by_position.value.field == "paid_on"
     assert app.debt(debt_id).balance_pence == 100_000
+
+
+def test_a_declared_use_case_is_named_after_its_attribute_not_the_aggregates_method() -> None:
+    assert JourneysApplication.reassign_concern.__name__ == "reassign_concern"
+    assert JourneysApplication.repay.__qualname__.endswith(".repay")

@@ -60,7 +60,6 @@ add_command_routes(
             ReassignConcern,
             App.reassign_concern,
             Caseworker,
-            name="reassign_concern",
             description="Give a concern a new named owner.",
         ),
         CommandRoute(
@@ -68,7 +67,6 @@ add_command_routes(
             RecordConcernOutcome,
             App.record_concern_outcome,
             Caseworker,
-            name="record_concern_outcome",
             description="Record a concern's outcome, which closes it.",
         ),
         CommandRoute(
@@ -84,7 +82,6 @@ add_command_routes(
             RecordPlanStep,
             App.record_plan_step,
             Caseworker,
-            name="record_plan_step",
             description="Record the next step of a six-point plan, by whom, when, with a note.",
         ),
         CommandRoute(
@@ -136,7 +133,6 @@ add_command_routes(
             CloseSeriousCase,
             App.close_serious_case,
             Caseworker,
-            name="close_serious_case",
             description="Close a referral once every recommendation has its outcome.",
         ),
     ],
