@@ -20,11 +20,12 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
-from domain.aggregate import JourneyAggregate, recording_at
+from domain.aggregate import JourneyAggregate, acting_actor, recording_at
 from domain.claim import Claim
 from domain.customer import Customer
 from domain.errors import DomainError
 from domain.personal_data import storing_for
+from domain.values import Actor
 from services.clock import Clock
 from services.errors import (
     ConcurrentUpdate,
@@ -40,7 +41,7 @@ from services.personal_data import (
     SealingMapper,
     SealingTranscoder,
 )
-from services.recent_events import RecentEvents
+from services.recent_events import Events, RecentEvents, customer_of
 from services.transcodings import register_domain_transcodings
 
 AggregateT = TypeVar("AggregateT", bound=JourneyAggregate)
@@ -265,7 +266,7 @@ class JourneysBase(Application[UUID]):
 
         return Recorded(aggregate_id, self._save_with_retries(aggregate_id, command))
 
-    def _erased_since_cached(self, events: Sequence[JourneyAggregate.Event]) -> bool:
+    def _erased_since_cached(self, events: Events) -> bool:
         """True when cached events are about a customer whose key is gone (erased elsewhere).
 
         The key store trusts a key it read for its cache window (30 s), so a cached aggregate
@@ -274,13 +275,8 @@ class JourneysBase(Application[UUID]):
         """
         if self.customer_keys is None:
             return False
-        first = events[0]
-        subject = (
-            first.originator_id
-            if isinstance(first, Customer.Event)
-            else getattr(first, "customer_id", None)
-        )
-        if not isinstance(subject, UUID):
+        subject = customer_of(events)
+        if subject is None:
             return False
         try:
             return self.customer_keys.key_for_opening(subject) is None
@@ -302,6 +298,11 @@ class JourneysBase(Application[UUID]):
 
     def _change_customer(self, customer_id: UUID, change: Callable[[Customer], None]) -> Recorded:
         return self._change(customer_id, Customer, change)
+
+
+def named_or_acting(decision_maker: Actor | None) -> Actor:
+    """The decision maker named, else whoever is acting (a route runs as the signed-in user)."""
+    return decision_maker if decision_maker is not None else acting_actor()
 
 
 P = ParamSpec("P")

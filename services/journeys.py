@@ -25,7 +25,7 @@ from domain.values import (
     ClaimChannel,
     ContactPreferences,
 )
-from services.base import Recorded, one_change
+from services.base import Recorded, named_or_acting, one_change
 from services.contacts import ContactUseCases
 from services.debts import DebtUseCases
 from services.disclosures import DisclosureUseCases
@@ -36,11 +36,6 @@ from services.special_rules import SpecialRulesUseCases
 from services.transitions import DlaToPipUseCases
 
 __all__ = ["JourneysApplication", "Recorded"]
-
-
-def _named_or_acting(decision_maker: Actor | None) -> Actor:
-    """The decision maker named, else whoever is acting (a route runs as the signed-in user)."""
-    return decision_maker if decision_maker is not None else acting_actor()
 
 
 class JourneysApplication(
@@ -219,7 +214,7 @@ class JourneysApplication(
         """
         self._happened(accepted_on=accepted_on)
         today = self.clock.today()
-        maker = _named_or_acting(decision_maker)
+        maker = named_or_acting(decision_maker)
 
         def change(claim: Claim, transition: DlaToPipTransition | None) -> None:
             claim.accept_good_reason(accepted_on, reason, maker)
@@ -304,7 +299,7 @@ class JourneysApplication(
     ) -> Recorded:
         """A decision maker (whoever is acting unless named) decides a non-PIP claim."""
         self._happened(decided_on=decided_on)
-        maker = _named_or_acting(decision_maker)
+        maker = named_or_acting(decision_maker)
         return self._change_claim(
             claim_id,
             lambda c: c.decide_entitlement(
@@ -348,7 +343,7 @@ class JourneysApplication(
     ) -> Recorded:
         """Record the MR outcome (the decision maker is whoever is acting unless named)."""
         self._happened(notice_sent_on=notice_sent_on)
-        maker = _named_or_acting(decision_maker)
+        maker = named_or_acting(decision_maker)
         return self._change_claim(
             claim_id,
             lambda c: c.decide_reconsideration(

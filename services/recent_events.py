@@ -8,8 +8,19 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from domain.aggregate import JourneyAggregate
+from domain.customer import Customer
 
 Events = tuple[JourneyAggregate.Event, ...]
+
+
+def customer_of(events: Events) -> UUID | None:
+    """The customer an aggregate's events are about: the customer's own record, or the
+    customer every other journey names in its first event (None: about nobody, e.g. a policy)."""
+    first = events[0]
+    if isinstance(first, Customer.Event):
+        return first.originator_id
+    customer_id = getattr(first, "customer_id", None)
+    return customer_id if isinstance(customer_id, UUID) else None
 
 
 class RecentEvents:
@@ -61,8 +72,7 @@ class RecentEvents:
             about = [
                 aggregate_id
                 for aggregate_id, events in self._entries.items()
-                if aggregate_id == customer_id
-                or (events and getattr(events[0], "customer_id", None) == customer_id)
+                if events and customer_of(events) == customer_id
             ]
             for aggregate_id in about:
                 del self._entries[aggregate_id]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from domain.aggregate import JourneyAggregate, acting_actor
+from domain.aggregate import JourneyAggregate
 from domain.claim import Claim
 from domain.customer import Customer
 from domain.errors import CustomerDeceased, NotFastTracked
@@ -19,7 +19,7 @@ from domain.special_rules import (
     special_rules_case_id_for,
 )
 from domain.values import Actor, ClaimantRole, EventRef
-from services.base import Recorded
+from services.base import Recorded, named_or_acting
 from services.debts import DebtUseCases
 from services.transitions import DlaToPipUseCases
 
@@ -103,7 +103,7 @@ class SpecialRulesUseCases(DebtUseCases, DlaToPipUseCases):
         """Decide a fast-tracked claim by the Special Rules award rule (no assessment); the
         decision maker is the acting person unless named."""
         self._happened(decided_on=decided_on)
-        decider = decision_maker if decision_maker is not None else acting_actor()
+        decider = named_or_acting(decision_maker)
         today = self.clock.today()
 
         def command(fresh: bool) -> Sequence[JourneyAggregate]:

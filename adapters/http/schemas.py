@@ -17,7 +17,6 @@ from projections.model import (
     TransitionWorklistItem,
     WorklistItem,
 )
-from services.commands import Text as Text
 
 # -- responses -----------------------------------------------------------------------------------
 
