@@ -53,6 +53,11 @@ class CommandRoute:
     """The type of each path parameter that is not an id (a UUID), e.g. a bounded number."""
 
     @property
+    def operation_name(self) -> str:
+        """The name given, else the use case's (FastAPI builds the operationId from it)."""
+        return self.name or self.use_case.__name__
+
+    @property
     def path_parameters(self) -> tuple[str, ...]:
         """The names of the path's parameters, in the order the use case takes them."""
         return tuple(_PATH_PARAMETER.findall(self.path))
@@ -67,7 +72,7 @@ def add_command_routes(router: APIRouter, routes: Iterable[CommandRoute]) -> Non
             methods=["POST"],
             status_code=201 if route.created else 200,
             response_model=CommandAccepted,
-            name=route.name or route.use_case.__name__,
+            name=route.operation_name,
             description=cleandoc(route.description),
         )
 
@@ -106,7 +111,7 @@ def _endpoint(route: CommandRoute) -> Callable[..., CommandAccepted]:
     ]
     # FastAPI reads what to inject from the signature: this one is the route's own.
     endpoint.__signature__ = Signature(parameters, return_annotation=CommandAccepted)  # type: ignore[attr-defined]
-    endpoint.__name__ = route.name or route.use_case.__name__
+    endpoint.__name__ = route.operation_name
     endpoint.__doc__ = route.description
     endpoint.command_route = route  # type: ignore[attr-defined]  # for the reflection test
     return endpoint
